@@ -43,7 +43,9 @@ public final class TableDef<T> implements Serializable {
     private final List<String> partitionKeys;
     private final Map<String, String> storeOptions;
     private final OpOf<T> opOf;
-    private final ConfigOption<String> nameOption;
+    private final String kafkaKey;
+    /** Flink's ConfigOption is not Serializable: rebuilt on demand after the def is shipped to a task. */
+    private transient ConfigOption<String> nameOption;
 
     private TableDef(Builder<T> b) {
         this.defaultName = b.name;
@@ -53,13 +55,10 @@ public final class TableDef<T> implements Serializable {
         this.partitionKeys = List.copyOf(b.partitionKeys);
         this.storeOptions = Map.copyOf(b.storeOptions);
         this.opOf = b.opOf;
-        this.nameOption = ConfigOptions.key("table." + b.name)
-                .stringType()
-                .defaultValue(b.name)
-                .withDescription("Name of the " + b.store.name().toLowerCase() + " "
-                        + (b.store == Store.KAFKA ? "topic" : "table") + " '" + b.name + "'.");
+        this.kafkaKey = b.kafkaKey;
         for (String k : primaryKey) column(k);
         for (String k : partitionKeys) column(k);
+        if (kafkaKey != null) column(kafkaKey);
     }
 
     public static <T> Builder<T> builder(String name, Store store) {
@@ -75,9 +74,21 @@ public final class TableDef<T> implements Serializable {
     /** Store-specific table options (e.g. Paimon's changelog-producer). */
     public Map<String, String> storeOptions() { return storeOptions; }
     /** The option that renames this table or topic: {@code table.<default name>}. */
-    public ConfigOption<String> nameOption() { return nameOption; }
+    public ConfigOption<String> nameOption() {
+        if (nameOption == null) {
+            nameOption = ConfigOptions.key("table." + defaultName)
+                    .stringType()
+                    .defaultValue(defaultName)
+                    .withDescription("Name of the " + store.name().toLowerCase() + " "
+                            + (store == Store.KAFKA ? "topic" : "table") + " '" + defaultName + "'.");
+        }
+        return nameOption;
+    }
 
     public String op(T row) { return opOf.op(row); }
+
+    /** The column whose value keys the Kafka messages of a KAFKA table, or null. */
+    public String kafkaKey() { return kafkaKey; }
 
     public Column<T> column(String name) {
         for (Column<T> c : columns) if (c.name().equals(name)) return c;
@@ -104,6 +115,7 @@ public final class TableDef<T> implements Serializable {
         private final List<String> partitionKeys = new ArrayList<>();
         private final Map<String, String> storeOptions = new LinkedHashMap<>();
         private OpOf<T> opOf = row -> "+I";
+        private String kafkaKey;
 
         private Builder(String name, Store store) {
             this.name = Objects.requireNonNull(name);
@@ -138,6 +150,11 @@ public final class TableDef<T> implements Serializable {
 
         public Builder<T> op(OpOf<T> opOf) {
             this.opOf = opOf;
+            return this;
+        }
+
+        public Builder<T> kafkaKey(String column) {
+            this.kafkaKey = column;
             return this;
         }
 

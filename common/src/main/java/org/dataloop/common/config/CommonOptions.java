@@ -1,0 +1,95 @@
+package org.dataloop.common.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Options every job has. Job-specific options live next to each job. */
+public final class CommonOptions {
+    private CommonOptions() {}
+
+    public enum StateBackend { rocksdb, hashmap }
+
+    public enum StartingOffsets { committed, earliest, latest }
+
+    public enum SourceKind { kafka, simulator }
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism").intType().defaultValue(-1)
+            .withDescription("Default parallelism; -1 keeps the cluster's. Replays always run at 1.");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(60))
+            .withDescription("Exactly-once checkpoint interval; the lake commits at every checkpoint.");
+    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir").stringType().noDefaultValue()
+            .withDescription("Checkpoint directory (e.g. s3://bucket/checkpoints); unset keeps the cluster's.");
+    public static final ConfigOption<StateBackend> STATE_BACKEND = ConfigOptions.key("state.backend")
+            .enumType(StateBackend.class).defaultValue(StateBackend.rocksdb)
+            .withDescription("State backend; rocksdb uses incremental checkpoints.");
+    public static final ConfigOption<String> SAVEPOINT_PATH = ConfigOptions.key("savepoint.path").stringType().noDefaultValue()
+            .withDescription("Start from this savepoint or retained checkpoint.");
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS = ConfigOptions.key("restart.attempts").intType().defaultValue(10)
+            .withDescription("Restarts after a failure before the job fails (fixed delay).");
+    public static final ConfigOption<Duration> RESTART_DELAY = ConfigOptions.key("restart.delay").durationType()
+            .defaultValue(Duration.ofSeconds(10)).withDescription("Delay between restarts.");
+    public static final ConfigOption<String> TIMEZONE = ConfigOptions.key("timezone").stringType().defaultValue("Asia/Shanghai")
+            .withDescription("Fleet time zone: date_key is the local date of an event in it.");
+
+    public static final ConfigOption<SourceKind> SOURCE = ConfigOptions.key("source").enumType(SourceKind.class)
+            .defaultValue(SourceKind.kafka)
+            .withDescription("Where input streams come from when no --input.<stream> file is given.");
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP = ConfigOptions.key("kafka.bootstrap-servers").stringType()
+            .noDefaultValue().withDescription("Kafka brokers, host:port[,host:port].");
+    public static final ConfigOption<String> KAFKA_GROUP_ID = ConfigOptions.key("kafka.group-id").stringType().noDefaultValue()
+            .withDescription("Consumer group; defaults to the job name.");
+    public static final ConfigOption<StartingOffsets> KAFKA_STARTING_OFFSETS = ConfigOptions.key("kafka.starting-offsets")
+            .enumType(StartingOffsets.class).defaultValue(StartingOffsets.committed)
+            .withDescription("Where a job without state starts reading: the group's committed offsets (else earliest), earliest or latest.");
+    public static final ConfigOption<String> KAFKA_PROPERTIES_FILE = ConfigOptions.key("kafka.properties-file").stringType()
+            .noDefaultValue()
+            .withDescription("Extra Kafka client properties (security, SASL) from a file, e.g. a mounted Secret.");
+    public static final ConfigOption<Duration> KAFKA_TRANSACTION_TIMEOUT = ConfigOptions.key("kafka.transaction-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("Transaction timeout of the exactly-once Kafka sinks; must not exceed the broker's max (15 min by default).");
+    public static final ConfigOption<Duration> SOURCE_IDLE_TIMEOUT = ConfigOptions.key("source.idle-timeout").durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription("A Kafka partition without records for this long stops holding back the watermark.");
+
+    public static final ConfigOption<String> PAIMON_WAREHOUSE = ConfigOptions.key("paimon.warehouse").stringType().noDefaultValue()
+            .withDescription("Paimon warehouse URI (file:///..., s3://...). Required on a cluster.");
+    public static final ConfigOption<String> PAIMON_DATABASE = ConfigOptions.key("paimon.database").stringType()
+            .defaultValue("dataloop").withDescription("Paimon database of the job's tables.");
+    public static final ConfigOption<Integer> PAIMON_BUCKETS = ConfigOptions.key("paimon.buckets").intType().defaultValue(4)
+            .withDescription("Buckets of the primary-key tables the job creates.");
+    public static final ConfigOption<String> PAIMON_CATALOG_OPTIONS_FILE = ConfigOptions.key("paimon.catalog-options-file")
+            .stringType().noDefaultValue()
+            .withDescription("Extra catalog options (e.g. s3.endpoint, s3.access-key) from a properties file, e.g. a mounted Secret.");
+    public static final ConfigOption<String> FLUSS_BOOTSTRAP = ConfigOptions.key("fluss.bootstrap-servers").stringType()
+            .noDefaultValue().withDescription("Fluss coordinator/tablet servers. Required on a cluster when the job writes Fluss.");
+    public static final ConfigOption<String> FLUSS_DATABASE = ConfigOptions.key("fluss.database").stringType()
+            .defaultValue("dataloop").withDescription("Fluss database of the job's tables.");
+    public static final ConfigOption<Integer> FLUSS_BUCKETS = ConfigOptions.key("fluss.buckets").intType().defaultValue(4)
+            .withDescription("Buckets of the Fluss tables the job creates.");
+    public static final ConfigOption<Duration> DIM_REFRESH_INTERVAL = ConfigOptions.key("dim.refresh-interval").durationType()
+            .defaultValue(Duration.ofSeconds(60))
+            .withDescription("How often the dimension tables are re-read from the lake while the job runs.");
+
+    public static final ConfigOption<Integer> SIM_CARS = ConfigOptions.key("sim.cars").intType().defaultValue(20)
+            .withDescription("Simulator (--source simulator): number of cars.");
+    public static final ConfigOption<Duration> SIM_DURATION = ConfigOptions.key("sim.duration").durationType()
+            .defaultValue(Duration.ofHours(1)).withDescription("Simulator: simulated time span.");
+    public static final ConfigOption<Long> SIM_SEED = ConfigOptions.key("sim.seed").longType().defaultValue(42L)
+            .withDescription("Simulator: random seed; the same seed gives the same fleet.");
+    public static final ConfigOption<Integer> SIM_DUPLICATE_EVERY = ConfigOptions.key("sim.duplicate-every").intType()
+            .defaultValue(1000).withDescription("Simulator: every Nth heartbeat is sent twice (0 = never).");
+    public static final ConfigOption<Integer> SIM_MALFORMED_EVERY = ConfigOptions.key("sim.malformed-every").intType()
+            .defaultValue(5000).withDescription("Simulator: every Nth heartbeat is malformed (0 = never).");
+
+    public static List<ConfigOption<?>> all() {
+        return List.of(PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_BACKEND, SAVEPOINT_PATH, RESTART_ATTEMPTS,
+                RESTART_DELAY, TIMEZONE, SOURCE, KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS,
+                KAFKA_PROPERTIES_FILE, KAFKA_TRANSACTION_TIMEOUT, SOURCE_IDLE_TIMEOUT, PAIMON_WAREHOUSE, PAIMON_DATABASE,
+                PAIMON_BUCKETS, PAIMON_CATALOG_OPTIONS_FILE, FLUSS_BOOTSTRAP, FLUSS_DATABASE, FLUSS_BUCKETS,
+                DIM_REFRESH_INTERVAL, SIM_CARS, SIM_DURATION, SIM_SEED, SIM_DUPLICATE_EVERY, SIM_MALFORMED_EVERY);
+    }
+}

@@ -1,0 +1,164 @@
+package org.dataloop.common.config;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * A job's parsed command line: {@code --key value} pairs of its declared options (optionally from a
+ * {@code --config FILE} of {@code key: value} lines, the command line wins), the {@code --local} and
+ * {@code --help} flags, {@code --input.<stream> FILE} replays and {@code --output.dir DIR}. Every value
+ * is validated here, so a bad option stops the job before anything starts, with one line naming it.
+ */
+public final class JobOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String job;
+    private final Configuration config;
+    private final Map<String, String> inputs;
+    private final String outputDir;
+    private final boolean local;
+    private final boolean help;
+
+    private JobOptions(String job, Configuration config, Map<String, String> inputs, String outputDir, boolean local, boolean help) {
+        this.job = job;
+        this.config = config;
+        this.inputs = inputs;
+        this.outputDir = outputDir;
+        this.local = local;
+        this.help = help;
+    }
+
+    /**
+     * @param streams the input names {@code --input.<name>} accepts (streams and dimension snapshots)
+     * @throws OptionsException naming the first bad option or value
+     */
+    public static JobOptions parse(String job, String[] args, List<ConfigOption<?>> options, List<String> streams) {
+        Map<String, ConfigOption<?>> known = new LinkedHashMap<>();
+        for (ConfigOption<?> o : options) known.put(o.key(), o);
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> inputs = new LinkedHashMap<>();
+        String outputDir = null;
+        boolean local = false;
+        boolean help = false;
+
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) { help = true; continue; }
+            if (arg.equals("--local")) { local = true; continue; }
+            if (!arg.startsWith("--") || arg.length() == 2) throw new OptionsException("unexpected argument '" + arg + "' (options are --key value; see --help)");
+            String key = arg.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq > 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) throw new OptionsException("--" + key + " needs a value");
+                value = args[++i];
+            }
+            if (key.equals("config")) {
+                readConfigFile(value).forEach(values::putIfAbsent);
+            } else if (key.startsWith("input.")) {
+                String stream = key.substring("input.".length());
+                if (!streams.contains(stream)) throw new OptionsException("unknown input --" + key + " (this job reads: " + String.join(", ", streams) + ")");
+                if (!Files.isRegularFile(Path.of(value))) throw new OptionsException("--" + key + ": no such file " + value);
+                inputs.put(stream, Path.of(value).toAbsolutePath().toString());
+            } else if (key.equals("output.dir")) {
+                outputDir = Path.of(value).toAbsolutePath().toString();
+            } else {
+                values.put(key, value); // command line wins over --config, which only fills gaps
+            }
+        }
+
+        Configuration config = new Configuration();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (!known.containsKey(e.getKey())) throw new OptionsException("unknown option --" + e.getKey() + " (see --help)");
+            config.setString(e.getKey(), e.getValue());
+        }
+        for (ConfigOption<?> o : options) {
+            try {
+                config.get(o);
+            } catch (RuntimeException e) {
+                throw new OptionsException("bad value for --" + o.key() + ": '" + values.get(o.key()) + "' ("
+                        + rootMessage(e) + ")");
+            }
+        }
+        if (values.containsKey(CommonOptions.TIMEZONE.key())) {
+            try {
+                ZoneId.of(config.get(CommonOptions.TIMEZONE));
+            } catch (RuntimeException e) {
+                throw new OptionsException("bad value for --timezone: '" + config.get(CommonOptions.TIMEZONE) + "' (not a time zone id)");
+            }
+        }
+        return new JobOptions(job, config, inputs, outputDir, local, help);
+    }
+
+    private static Map<String, String> readConfigFile(String file) {
+        Properties p = new Properties();
+        try {
+            // key: value and key=value lines both read as properties
+            p.load(Files.newBufferedReader(Path.of(file)));
+        } catch (IOException e) {
+            throw new OptionsException("--config: cannot read " + file + ": " + e.getMessage());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k.trim(), p.getProperty(k).trim()));
+        return out;
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) e = e.getCause();
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    /** The --help text: every option with its default and meaning. */
+    public static String usage(String job, String summary, List<ConfigOption<?>> options, List<String> streams) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: bin/dataloop run ").append(job).append(" [--local] [--input.<stream> FILE.jsonl]... [--output.dir DIR] [--config FILE] [--key value]...\n\n");
+        sb.append(summary).append("\n\n");
+        sb.append("  --local                 run on an in-process MiniCluster\n");
+        sb.append("  --input.<stream> FILE   replay a JSON Lines file instead of Kafka; streams: ").append(String.join(", ", streams)).append('\n');
+        sb.append("  --output.dir DIR        write every output table and the dead letters to DIR/<table>.jsonl\n");
+        sb.append("  --config FILE           read options from a file of key: value lines (the command line wins)\n\n");
+        sb.append("Options:\n");
+        for (ConfigOption<?> o : options) {
+            String dflt = o.hasDefaultValue() ? String.valueOf(o.defaultValue()) : "(none)";
+            if (o.defaultValue() instanceof java.time.Duration d) dflt = org.apache.flink.util.TimeUtils.formatWithHighestUnit(d);
+            sb.append(String.format("  --%-32s %s%n      default: %s%n", o.key() + " <value>", o.description(), dflt));
+        }
+        return sb.toString();
+    }
+
+    public String job() { return job; }
+    public <T> T get(ConfigOption<T> option) { return config.get(option); }
+    public <T> Optional<T> getOptional(ConfigOption<T> option) { return config.getOptional(option); }
+    public Configuration config() { return config; }
+    /** Replay files by stream name. */
+    public Map<String, String> inputs() { return inputs; }
+    public Optional<String> input(String stream) { return Optional.ofNullable(inputs.get(stream)); }
+    public Optional<String> outputDir() { return Optional.ofNullable(outputDir); }
+    public boolean local() { return local; }
+    public boolean help() { return help; }
+    /** True when any stream is replayed from a file: then the job is bounded and runs at parallelism 1. */
+    public boolean replay() { return !inputs.isEmpty(); }
+    public ZoneId zone() { return ZoneId.of(config.get(CommonOptions.TIMEZONE)); }
+
+    /** A copy with one more option set, for tests and tools. */
+    public JobOptions with(ConfigOption<?> option, String value) {
+        Configuration c = new Configuration(config);
+        c.setString(option.key(), value);
+        return new JobOptions(job, c, inputs, outputDir, local, help);
+    }
+}

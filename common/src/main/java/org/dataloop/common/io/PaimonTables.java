@@ -1,0 +1,210 @@
+package org.dataloop.common.io;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.types.RowKind;
+import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.catalog.CatalogContext;
+import org.apache.paimon.catalog.CatalogFactory;
+import org.apache.paimon.catalog.Identifier;
+import org.apache.paimon.data.BinaryString;
+import org.apache.paimon.data.InternalRow;
+import org.apache.paimon.flink.LogicalTypeConversion;
+import org.apache.paimon.flink.sink.FlinkSinkBuilder;
+import org.apache.paimon.options.Options;
+import org.apache.paimon.reader.RecordReader;
+import org.apache.paimon.schema.Schema;
+import org.apache.paimon.table.Table;
+import org.apache.paimon.table.source.ReadBuilder;
+import org.apache.paimon.types.DataField;
+import org.apache.paimon.types.DataType;
+import org.apache.paimon.types.DataTypes;
+import org.apache.paimon.types.RowType;
+
+import org.dataloop.common.config.CommonOptions;
+import org.dataloop.common.config.JobOptions;
+import org.dataloop.common.config.OptionsException;
+
+/** The lake: Paimon catalog, table creation from a {@link TableDef}, the exactly-once sink, and reading tables back. */
+public final class PaimonTables implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, String> catalogOptions;
+    private final String database;
+    private final int buckets;
+
+    public PaimonTables(Map<String, String> catalogOptions, String database, int buckets) {
+        this.catalogOptions = Map.copyOf(catalogOptions);
+        this.database = database;
+        this.buckets = buckets;
+    }
+
+    public static PaimonTables fromOptions(JobOptions options) {
+        String warehouse = options.getOptional(CommonOptions.PAIMON_WAREHOUSE)
+                .orElseThrow(() -> new OptionsException("--paimon.warehouse is required to use the lake"));
+        Map<String, String> catalog = new HashMap<>();
+        options.getOptional(CommonOptions.PAIMON_CATALOG_OPTIONS_FILE).ifPresent(file -> {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(Path.of(file))) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new OptionsException("--paimon.catalog-options-file: cannot read " + file + ": " + e.getMessage());
+            }
+            p.stringPropertyNames().forEach(k -> catalog.put(k, p.getProperty(k)));
+        });
+        catalog.put("warehouse", warehouse);
+        catalog.put("cache-enabled", "false");
+        return new PaimonTables(catalog, options.get(CommonOptions.PAIMON_DATABASE), options.get(CommonOptions.PAIMON_BUCKETS));
+    }
+
+    public Catalog catalog() {
+        return CatalogFactory.createCatalog(CatalogContext.create(Options.fromMap(catalogOptions)));
+    }
+
+    public String database() {
+        return database;
+    }
+
+    /** Creates the database and table when missing; an existing table is left as it is. */
+    public <T> Table ensureTable(TableDef<T> def, String name) {
+        try (Catalog catalog = catalog()) {
+            catalog.createDatabase(database, true);
+            Schema.Builder schema = Schema.newBuilder();
+            for (TableDef.Column<T> c : def.columns()) {
+                schema.column(c.name(), c.nullable() ? paimonType(c.type()) : paimonType(c.type()).notNull());
+            }
+            schema.primaryKey(def.primaryKey());
+            schema.partitionKeys(def.partitionKeys());
+            schema.option("bucket", String.valueOf(buckets));
+            def.storeOptions().forEach(schema::option);
+            Identifier id = Identifier.create(database, name);
+            catalog.createTable(id, schema.build(), true);
+            return catalog.getTable(id);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create lake table " + database + "." + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes rows to the lake table; they become visible at each checkpoint (exactly once). */
+    public <T> void sink(DataStream<T> rows, TableDef<T> def, String name, String job) {
+        Table table = ensureTable(def, name);
+        // stable operator uids of the Paimon writer and committer across upgrades
+        table = table.copy(Map.of("sink.operator-uid.suffix", job + "-" + name));
+        RowType paimonRow = table.rowType();
+        DataStream<RowData> rowData = rows
+                .map(new ToRowData<>(def))
+                .returns(InternalTypeInfo.of(LogicalTypeConversion.toLogicalType(paimonRow)))
+                .uid(job + "-" + name + "-to-rowdata")
+                .name("to RowData: " + name);
+        new FlinkSinkBuilder(table).forRowData(rowData).build();
+    }
+
+    /** Every row of a table at its latest snapshot, as column name → value (dates as yyyy-MM-dd, strings as String). */
+    public List<Map<String, Object>> readAll(String name) {
+        try (Catalog catalog = catalog()) {
+            Table table = catalog.getTable(Identifier.create(database, name));
+            ReadBuilder rb = table.newReadBuilder();
+            List<DataField> fields = table.rowType().getFields();
+            List<InternalRow.FieldGetter> getters = new ArrayList<>();
+            for (int i = 0; i < fields.size(); i++) getters.add(InternalRow.createFieldGetter(fields.get(i).type(), i));
+            List<Map<String, Object>> out = new ArrayList<>();
+            try (RecordReader<InternalRow> reader = rb.newRead().createReader(rb.newScan().plan())) {
+                reader.forEachRemaining(row -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    for (int i = 0; i < fields.size(); i++) {
+                        m.put(fields.get(i).name(), toJava(fields.get(i).type(), getters.get(i).getFieldOrNull(row)));
+                    }
+                    out.add(m);
+                });
+            }
+            return out;
+        } catch (Catalog.TableNotExistException e) {
+            throw new IllegalArgumentException("no lake table " + database + "." + name);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read lake table " + database + "." + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean tableExists(String name) {
+        try (Catalog catalog = catalog()) {
+            catalog.getTable(Identifier.create(database, name));
+            return true;
+        } catch (Catalog.TableNotExistException e) {
+            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object toJava(DataType type, Object v) {
+        if (v == null) return null;
+        if (v instanceof BinaryString s) return s.toString();
+        return switch (type.getTypeRoot()) {
+            case DATE -> LocalDate.ofEpochDay((Integer) v).toString();
+            default -> v;
+        };
+    }
+
+    private static DataType paimonType(ColumnType t) {
+        return switch (t) {
+            case STRING -> DataTypes.STRING();
+            case BIGINT -> DataTypes.BIGINT();
+            case INT -> DataTypes.INT();
+            case DOUBLE -> DataTypes.DOUBLE();
+            case BOOLEAN -> DataTypes.BOOLEAN();
+            case DATE -> DataTypes.DATE();
+        };
+    }
+
+    /** Our row → Flink's internal RowData in column order, with the row's changelog kind. */
+    static final class ToRowData<T> implements MapFunction<T, RowData> {
+        private static final long serialVersionUID = 1L;
+        private final TableDef<T> def;
+
+        ToRowData(TableDef<T> def) {
+            this.def = def;
+        }
+
+        @Override
+        public RowData map(T row) {
+            List<TableDef.Column<T>> columns = def.columns();
+            GenericRowData out = new GenericRowData(rowKind(def.op(row)), columns.size());
+            for (int i = 0; i < columns.size(); i++) {
+                Object v = columns.get(i).getter().get(row);
+                if (v == null) continue;
+                out.setField(i, switch (columns.get(i).type()) {
+                    case STRING -> StringData.fromString(v.toString());
+                    case DATE -> TableDef.epochDay(v);
+                    default -> v;
+                });
+            }
+            return out;
+        }
+
+        static RowKind rowKind(String op) {
+            return switch (op) {
+                case "+U" -> RowKind.UPDATE_AFTER;
+                case "-U" -> RowKind.UPDATE_BEFORE;
+                case "-D" -> RowKind.DELETE;
+                default -> RowKind.INSERT;
+            };
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package org.dataloop.common.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.CompositeType;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.dataloop.common.config.CommonOptions;
+import org.dataloop.common.config.JobOptions;
+import org.dataloop.common.config.OptionsException;
+import org.dataloop.common.dim.DimensionDef;
+import org.dataloop.common.dim.DimensionTables;
+import org.dataloop.common.event.DeadLetter;
+import org.dataloop.common.io.DeadLetterTable;
+import org.dataloop.common.io.FlussTables;
+import org.dataloop.common.io.JsonLinesSink;
+import org.dataloop.common.io.KafkaIO;
+import org.dataloop.common.io.PaimonTables;
+import org.dataloop.common.io.TableDef;
+import org.dataloop.common.ops.CountRows;
+import org.dataloop.common.ops.EveryRecordWatermarks;
+import org.dataloop.common.ops.SplitDeadLetters;
+import org.dataloop.common.parse.Parsed;
+import org.dataloop.common.parse.RecordParser;
+import org.dataloop.common.sim.SimulatorSource;
+
+/**
+ * The sources and sinks of a job, chosen by its options, so a pipeline is written once and runs on Kafka,
+ * on replay files, or on the simulator, and writes to Paimon/Fluss/Kafka and/or JSON Lines:
+ * <ul>
+ *   <li>input: {@code --input.<stream> FILE} (replay, watermark after every record), else
+ *       {@code --source simulator}, else the Kafka topic {@code topic.<stream>};</li>
+ *   <li>output: {@code --output.dir} writes every table as JSON Lines; lake tables go to Paimon when
+ *       {@code paimon.warehouse} is set, Fluss tables to Fluss when {@code fluss.bootstrap-servers} is set,
+ *       Kafka topics to Kafka unless {@code --output.dir} is given. On a cluster every store must be set.</li>
+ * </ul>
+ */
+public final class JobIO {
+    private static final Logger LOG = LoggerFactory.getLogger(JobIO.class);
+
+    private final StreamExecutionEnvironment env;
+    private final JobOptions options;
+    private final List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+    private PaimonTables lake;
+
+    public JobIO(StreamExecutionEnvironment env, JobOptions options) {
+        this.env = env;
+        this.options = options;
+    }
+
+    public StreamExecutionEnvironment env() {
+        return env;
+    }
+
+    /** The option naming a stream's Kafka topic: {@code topic.<stream>}, default the stream name with dashes. */
+    public static ConfigOption<String> topicOption(String stream) {
+        return ConfigOptions.key("topic." + stream).stringType().defaultValue(stream.replace('_', '-'))
+                .withDescription("Kafka topic of the " + stream + " stream.");
+    }
+
+    /**
+     * The valid events of a stream with event-time timestamps and watermarks (bounded out-of-orderness).
+     * Its dead letters go to the job's dead-letter output.
+     */
+    public <E> SingleOutputStreamOperator<E> read(RecordParser<E> parser, Duration outOfOrderness) {
+        String stream = parser.stream();
+        String job = options.job();
+        DataStream<Parsed<E>> parsed;
+        if (options.replay()) {
+            DataStream<String> lines;
+            if (options.input(stream).isPresent()) {
+                FileSource<String> file = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
+                        new org.apache.flink.core.fs.Path(options.input(stream).get())).build();
+                lines = env.fromSource(file, WatermarkStrategy.noWatermarks(), "replay " + stream);
+            } else {
+                // a replay without this stream reads nothing
+                lines = env.fromSource(new DataGeneratorSource<>(i -> "", 0, Types.STRING), WatermarkStrategy.noWatermarks(), "no " + stream);
+            }
+            parsed = ((SingleOutputStreamOperator<String>) lines).uid("source-" + stream)
+                    .map(line -> parser.parse(job, line)).returns(parser.parsedType()).uid("parse-" + stream).name("parse " + stream)
+                    .assignTimestampsAndWatermarks(WatermarkStrategy.<Parsed<E>>forGenerator(
+                                    ctx -> new EveryRecordWatermarks<>(outOfOrderness.toMillis()))
+                            .withTimestampAssigner((p, ts) -> p.eventTimeMs))
+                    .uid("watermarks-" + stream).name("watermarks " + stream);
+        } else if (options.get(CommonOptions.SOURCE) == CommonOptions.SourceKind.simulator) {
+            parsed = env.fromSource(SimulatorSource.create(options, stream), WatermarkStrategy.noWatermarks(), "simulator " + stream)
+                    .uid("source-" + stream)
+                    .map(line -> parser.parse(job, line)).returns(parser.parsedType()).uid("parse-" + stream).name("parse " + stream)
+                    .assignTimestampsAndWatermarks(WatermarkStrategy.<Parsed<E>>forBoundedOutOfOrderness(outOfOrderness)
+                            .withTimestampAssigner((p, ts) -> p.eventTimeMs))
+                    .uid("watermarks-" + stream).name("watermarks " + stream);
+        } else {
+            String topic = options.get(topicOption(stream));
+            parsed = env.fromSource(KafkaIO.source(options, topic, parser),
+                            WatermarkStrategy.<Parsed<E>>forBoundedOutOfOrderness(outOfOrderness)
+                                    .withTimestampAssigner((p, ts) -> p.eventTimeMs)
+                                    .withIdleness(options.get(CommonOptions.SOURCE_IDLE_TIMEOUT)),
+                            "kafka " + topic)
+                    .uid("source-" + stream);
+        }
+        SingleOutputStreamOperator<E> valid = parsed
+                .process(new SplitDeadLetters<E>(stream), ((CompositeType<Parsed<E>>) parser.parsedType()).<E>getTypeAt("event"))
+                .uid("validate-" + stream).name("validate " + stream);
+        deadLetters(valid.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
+        return valid;
+    }
+
+    /** More dead letters for the job's dead-letter output (e.g. late records). */
+    public void deadLetters(DataStream<DeadLetter> stream) {
+        deadLetters.add(stream);
+    }
+
+    /** The dimension tables, from replay snapshots or the lake. */
+    public DimensionTables dimensions(List<DimensionDef> dims) {
+        return DimensionTables.fromOptions(options, dims);
+    }
+
+    /** Writes rows to the table's stores (see the class comment) and counts them. */
+    public <T> void write(TableDef<T> def, DataStream<T> rows) {
+        String name = options.get(def.nameOption());
+        String id = def.defaultName();
+        DataStream<T> counted = rows.map(new CountRows<T>(id)).returns(rows.getType()).uid("count-" + id).name("count " + id);
+        if (options.outputDir().isPresent()) {
+            String dir = options.outputDir().get();
+            try {
+                Files.deleteIfExists(Path.of(dir, id + ".jsonl")); // a run starts with empty output files
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            counted.sinkTo(new JsonLinesSink<>(def, dir)).setParallelism(1).uid("jsonl-" + id).name("jsonl " + id);
+        }
+        switch (def.store()) {
+            case LAKE -> {
+                if (options.getOptional(CommonOptions.PAIMON_WAREHOUSE).isPresent()) {
+                    if (lake == null) lake = PaimonTables.fromOptions(options);
+                    lake.sink(counted, def, name, options.job());
+                } else {
+                    notWritten(def, CommonOptions.PAIMON_WAREHOUSE);
+                }
+            }
+            case FLUSS -> {
+                if (options.getOptional(CommonOptions.FLUSS_BOOTSTRAP).isPresent()) {
+                    String servers = options.get(CommonOptions.FLUSS_BOOTSTRAP);
+                    String database = options.get(CommonOptions.FLUSS_DATABASE);
+                    FlussTables.createIfMissing(servers, database, name, def, options.get(CommonOptions.FLUSS_BUCKETS));
+                    FlussTables.sink(counted, def, servers, database, name, options.job() + "-" + id);
+                } else {
+                    notWritten(def, CommonOptions.FLUSS_BOOTSTRAP);
+                }
+            }
+            case KAFKA -> {
+                if (options.outputDir().isEmpty()) {
+                    if (options.getOptional(CommonOptions.KAFKA_BOOTSTRAP).isPresent()) {
+                        counted.sinkTo(KafkaIO.sink(options, def, name, def.kafkaKey())).uid("kafka-" + id).name("kafka " + name);
+                    } else {
+                        notWritten(def, CommonOptions.KAFKA_BOOTSTRAP);
+                    }
+                }
+            }
+        }
+    }
+
+    private void notWritten(TableDef<?> def, ConfigOption<String> missing) {
+        if (!options.local()) {
+            throw new OptionsException("--" + missing.key() + " is required: " + options.job() + " writes " + def.defaultName());
+        }
+        LOG.warn("{} is not written: --{} is not set", def.defaultName(), missing.key());
+    }
+
+    /** Sends every dead letter collected so far to the dead-letter output. Called once, by the runner. */
+    void finish() {
+        if (deadLetters.isEmpty()) return;
+        DataStream<DeadLetter> all = deadLetters.get(0);
+        for (int i = 1; i < deadLetters.size(); i++) all = all.union(deadLetters.get(i));
+        write(DeadLetterTable.DEF, all);
+    }
+}

@@ -1,0 +1,159 @@
+package org.dataloop.common.runtime;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.dataloop.common.config.CommonOptions;
+import org.dataloop.common.config.JobOptions;
+import org.dataloop.common.config.OptionsException;
+import org.dataloop.common.dim.DimensionDef;
+import org.dataloop.common.io.DeadLetterTable;
+import org.dataloop.common.io.TableDef;
+import org.dataloop.common.parse.RecordParser;
+
+/** Runs a {@link JobDefinition}: parses its options, sets up the environment, wires it, and executes it. */
+public final class JobRunner {
+    private JobRunner() {}
+
+    /** The {@code main} of every job. */
+    public static void main(JobDefinition job, String[] args) throws Exception {
+        int code = run(job, args, System.out, System.err);
+        if (code != 0) System.exit(code);
+    }
+
+    /** @return 0 when the job ran (or --help), 2 for bad options */
+    public static int run(JobDefinition job, String[] args, PrintStream out, PrintStream err) throws Exception {
+        JobOptions options;
+        try {
+            options = parse(job, args);
+        } catch (OptionsException e) {
+            err.println("error: " + job.name() + ": " + e.getMessage());
+            return 2;
+        }
+        if (options.help()) {
+            out.print(JobOptions.usage(job.name(), job.summary(), allOptions(job), inputNames(job)));
+            return 0;
+        }
+        StreamExecutionEnvironment env = options.local()
+                ? StreamExecutionEnvironment.createLocalEnvironment(flinkConfiguration(options))
+                : StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(options));
+        try {
+            definePipeline(env, job, options);
+        } catch (OptionsException e) {
+            err.println("error: " + job.name() + ": " + e.getMessage());
+            return 2;
+        }
+        if (!options.local()) {
+            env.execute(job.name());
+            return 0;
+        }
+        JobClient client = env.executeAsync(job.name());
+        LocalProgress.follow(client, out);
+        return 0;
+    }
+
+    public static JobOptions parse(JobDefinition job, String[] args) {
+        return JobOptions.parse(job.name(), args, allOptions(job), inputNames(job));
+    }
+
+    /** Configures the environment and wires the job into it; tests call this with a MiniCluster environment. */
+    public static void definePipeline(StreamExecutionEnvironment env, JobDefinition job, JobOptions options) {
+        configure(env, options);
+        JobIO io = new JobIO(env, options);
+        job.defineWorkflow(io, options);
+        io.finish();
+    }
+
+    static void configure(StreamExecutionEnvironment env, JobOptions options) {
+        // every type must have a Flink serializer (POJO or explicit): no silent Kryo fallback in state
+        env.getConfig().disableGenericTypes();
+        env.configure(flinkConfiguration(options));
+        if (options.replay()) {
+            env.setParallelism(1); // one ordered stream: a replay gives the same rows every time
+        } else if (options.get(CommonOptions.PARALLELISM) > 0) {
+            env.setParallelism(options.get(CommonOptions.PARALLELISM));
+        }
+        env.enableCheckpointing(options.get(CommonOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    static Configuration flinkConfiguration(JobOptions options) {
+        Configuration c = new Configuration();
+        c.set(StateBackendOptions.STATE_BACKEND, options.get(CommonOptions.STATE_BACKEND).name());
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        options.getOptional(CommonOptions.CHECKPOINT_DIR).ifPresent(d -> c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, d));
+        options.getOptional(CommonOptions.SAVEPOINT_PATH).ifPresent(p -> c.set(SavepointConfigOptions.SAVEPOINT_PATH, p));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.get(CommonOptions.RESTART_ATTEMPTS));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, options.get(CommonOptions.RESTART_DELAY));
+        return c;
+    }
+
+    public static List<ConfigOption<?>> allOptions(JobDefinition job) {
+        List<ConfigOption<?>> all = new ArrayList<>(CommonOptions.all());
+        all.addAll(job.options());
+        for (RecordParser<?> s : job.streams()) all.add(JobIO.topicOption(s.stream()));
+        for (TableDef<?> t : job.outputs()) all.add(t.nameOption());
+        all.add(DeadLetterTable.DEF.nameOption());
+        for (DimensionDef d : job.dimensions()) all.add(d.nameOption());
+        return all;
+    }
+
+    static List<String> inputNames(JobDefinition job) {
+        List<String> names = new ArrayList<>();
+        for (RecordParser<?> s : job.streams()) names.add(s.stream());
+        for (DimensionDef d : job.dimensions()) names.add(d.name());
+        return names;
+    }
+
+    /** Prints the job's counters while it runs on the local MiniCluster, and the totals at the end. */
+    static final class LocalProgress {
+        private LocalProgress() {}
+
+        static JobExecutionResult follow(JobClient client, PrintStream out) throws Exception {
+            long start = System.nanoTime();
+            while (!client.getJobStatus().get().isGloballyTerminalState()) {
+                Thread.sleep(2000);
+                try {
+                    Map<String, Object> acc = client.getAccumulators().get();
+                    out.printf("[%5.1fs] %s%n", (System.nanoTime() - start) / 1e9, summarize(acc));
+                } catch (Exception e) {
+                    // the job may finish between the status check and this call
+                }
+            }
+            JobExecutionResult result = client.getJobExecutionResult().get();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf("done in %.1fs: %s%n", seconds, summarize(result.getAllAccumulatorResults()));
+            if (client.getJobStatus().get() != JobStatus.FINISHED) throw new IllegalStateException("job ended " + client.getJobStatus().get());
+            return result;
+        }
+
+        static String summarize(Map<String, Object> accumulators) {
+            Map<String, Map<String, Object>> byName = new TreeMap<>();
+            accumulators.forEach((k, v) -> {
+                int dot = k.indexOf('.');
+                if (dot > 0) byName.computeIfAbsent(k.substring(0, dot), x -> new TreeMap<>()).put(k.substring(dot + 1), v);
+            });
+            StringBuilder sb = new StringBuilder();
+            byName.forEach((name, values) -> {
+                if (sb.length() > 0) sb.append(" | ");
+                sb.append(name).append(' ').append(values.toString().replace("{", "").replace("}", ""));
+            });
+            return sb.toString();
+        }
+    }
+}

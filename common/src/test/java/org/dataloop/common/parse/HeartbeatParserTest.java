@@ -1,0 +1,67 @@
+package org.dataloop.common.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.dataloop.common.event.Heartbeat;
+
+class HeartbeatParserTest {
+    private final HeartbeatParser parser = new HeartbeatParser();
+
+    @Test
+    void parsesAValidHeartbeatAndIgnoresUnknownFields() {
+        Parsed<Heartbeat> p = parser.parse("job", "{\"car_id\":\"car-1\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\","
+                + "\"speed\":36.5,\"city\":\"Shanghai\",\"area\":\"Pudong\",\"route_id\":\"r1\",\"extra\":{\"x\":1}}");
+        assertThat(p.isValid()).isTrue();
+        assertThat(p.eventTimeMs).isEqualTo(1763568000_000L);
+        Heartbeat h = p.event;
+        assertThat(h.carId).isEqualTo("car-1");
+        assertThat(h.speed).isEqualTo(36.5);
+        assertThat(h.city).isEqualTo("Shanghai");
+        assertThat(h.taskId).isNull();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\"                         | missing_field  | speed is required",
+            "{\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1}                              | missing_field  | car_id is required",
+            "{\"car_id\":\"\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1}              | bad_value      | car_id must have 1..64",
+            "{\"car_id\":\"c\",\"ts_second\":946684799,\"driving_mode\":\"Auto\",\"speed\":1}              | bad_value      | ts_second must be in",
+            "{\"car_id\":\"c\",\"ts_second\":4102444800,\"driving_mode\":\"Auto\",\"speed\":1}             | bad_value      | ts_second must be in",
+            "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"\",\"speed\":1}                 | bad_value      | driving_mode",
+            "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":250.5}         | bad_value      | speed must be in",
+            "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":-1}            | bad_value      | speed must be in",
+            "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":\"fast\"}      | bad_value      | speed must be a number",
+            "{\"car_id\":\"c\",\"ts_second\":\"x\",\"driving_mode\":\"Auto\",\"speed\":1}                  | bad_value      | ts_second must be a whole number",
+            "{\"car_id\":\"c\",\"ts_second\":1763568000,                                                   | malformed_json | ",
+            "[1,2]                                                                                         | malformed_json | not a JSON object",
+    })
+    void rejectsBadRecordsWithTheReason(String raw, String reason, String detail) {
+        Parsed<Heartbeat> p = parser.parse("heartbeat-job", raw);
+        assertThat(p.isValid()).isFalse();
+        assertThat(p.eventTimeMs).isEqualTo(Long.MIN_VALUE);
+        assertThat(p.deadLetter.reason).isEqualTo(reason);
+        assertThat(p.deadLetter.stream).isEqualTo("heartbeat");
+        assertThat(p.deadLetter.job).isEqualTo("heartbeat-job");
+        assertThat(p.deadLetter.raw).isEqualTo(raw);
+        if (detail != null) assertThat(p.deadLetter.detail).contains(detail);
+    }
+
+    @Test
+    void rejectsNaNSpeedGivenAsText() {
+        Parsed<Heartbeat> p = parser.parse("j", "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":\"NaN\"}");
+        assertThat(p.deadLetter.reason).isEqualTo("bad_value");
+        assertThat(p.deadLetter.detail).contains("finite");
+    }
+
+    @Test
+    void truncatesHugeRawTextAt64KiB() {
+        String raw = "{" + "x".repeat(100_000);
+        Parsed<Heartbeat> p = parser.parse("j", raw);
+        assertThat(p.deadLetter.reason).isEqualTo("malformed_json");
+        assertThat(p.deadLetter.raw).hasSize(64 * 1024);
+    }
+}

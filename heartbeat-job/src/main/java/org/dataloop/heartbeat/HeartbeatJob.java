@@ -1,0 +1,107 @@
+package org.dataloop.heartbeat;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+import org.dataloop.common.config.CommonOptions;
+import org.dataloop.common.config.JobOptions;
+import org.dataloop.common.dim.DimensionDef;
+import org.dataloop.common.event.DailyAutoRate;
+import org.dataloop.common.event.EnrichedHeartbeat;
+import org.dataloop.common.event.Heartbeat;
+import org.dataloop.common.io.TableDef;
+import org.dataloop.common.ops.TimeSlotDeduplicator;
+import org.dataloop.common.parse.HeartbeatParser;
+import org.dataloop.common.parse.RecordParser;
+import org.dataloop.common.runtime.JobDefinition;
+import org.dataloop.common.runtime.JobIO;
+import org.dataloop.common.runtime.JobRunner;
+
+/**
+ * heartbeat-job: Kafka {@code heartbeat} → validate → de-duplicate → {@code ods_heartbeat} (lake) →
+ * enrich with dim_car/dim_city_area/dim_route → {@code realtime_heartbeat} (Fluss) and
+ * {@code dwd_heartbeat_clean} (lake) → per car and local day → {@code dws_daily_auto_rate} (lake upserts).
+ */
+public final class HeartbeatJob implements JobDefinition {
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("heartbeat.out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("How far heartbeats may arrive out of order (watermark bound).");
+    public static final ConfigOption<Duration> ALLOWED_LATENESS = ConfigOptions.key("auto-rate.allowed-lateness")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("A day's auto-rate rows are final this long after the local day ends; later heartbeats go to the DLQ as late.");
+    public static final ConfigOption<Duration> EMIT_INTERVAL = ConfigOptions.key("auto-rate.emit-interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("A changed daily row is re-emitted at most once per this much event time.");
+
+    public static void main(String[] args) throws Exception {
+        JobRunner.main(new HeartbeatJob(), args);
+    }
+
+    @Override
+    public String name() {
+        return "heartbeat-job";
+    }
+
+    @Override
+    public String summary() {
+        return "Vehicle heartbeats (1 Hz) to the lake (ods_heartbeat, dwd_heartbeat_clean), Fluss (realtime_heartbeat)\n"
+                + "and each car's daily autonomous-driving rate and mileage (dws_daily_auto_rate).";
+    }
+
+    @Override
+    public List<RecordParser<?>> streams() {
+        return List.of(new HeartbeatParser());
+    }
+
+    @Override
+    public List<DimensionDef> dimensions() {
+        return HeartbeatEnricher.DIMENSIONS;
+    }
+
+    @Override
+    public List<TableDef<?>> outputs() {
+        return List.of(HeartbeatTables.ODS_HEARTBEAT, HeartbeatTables.REALTIME_HEARTBEAT,
+                HeartbeatTables.DWD_HEARTBEAT_CLEAN, HeartbeatTables.DWS_DAILY_AUTO_RATE);
+    }
+
+    @Override
+    public List<ConfigOption<?>> options() {
+        return List.of(OUT_OF_ORDERNESS, ALLOWED_LATENESS, EMIT_INTERVAL);
+    }
+
+    @Override
+    public void defineWorkflow(JobIO io, JobOptions options) {
+        ZoneId zone = options.zone();
+        Duration lateness = options.get(ALLOWED_LATENESS);
+
+        SingleOutputStreamOperator<Heartbeat> heartbeats = io.read(new HeartbeatParser(), options.get(OUT_OF_ORDERNESS));
+
+        SingleOutputStreamOperator<Heartbeat> unique = heartbeats
+                .keyBy(h -> h.carId, Types.STRING)
+                .process(new TimeSlotDeduplicator<>(name(), new HeartbeatDedupPolicy(zone, lateness)), heartbeats.getType())
+                .uid("dedup-heartbeat").name("de-duplicate heartbeats");
+        io.deadLetters(unique.getSideOutput(TimeSlotDeduplicator.LATE));
+        io.write(HeartbeatTables.ODS_HEARTBEAT, unique);
+
+        SingleOutputStreamOperator<EnrichedHeartbeat> enriched = unique
+                .map(new HeartbeatEnricher(io.dimensions(HeartbeatEnricher.DIMENSIONS), options.get(CommonOptions.DIM_REFRESH_INTERVAL)))
+                .returns(EnrichedHeartbeat.class)
+                .uid("enrich-heartbeat").name("enrich heartbeats");
+        io.write(HeartbeatTables.REALTIME_HEARTBEAT, enriched);
+        io.write(HeartbeatTables.DWD_HEARTBEAT_CLEAN, enriched);
+
+        SingleOutputStreamOperator<DailyAutoRate> daily = enriched
+                .keyBy(e -> e.heartbeat.carId, Types.STRING)
+                .process(new DailyAutoRateFunction(zone, lateness, options.get(EMIT_INTERVAL)))
+                .returns(DailyAutoRate.class)
+                .uid("daily-auto-rate").name("daily auto-rate");
+        io.write(HeartbeatTables.DWS_DAILY_AUTO_RATE, daily);
+    }
+}
