@@ -136,7 +136,15 @@ public final class JobOptions implements Serializable {
         for (ConfigOption<?> o : options) {
             String dflt = o.hasDefaultValue() ? String.valueOf(o.defaultValue()) : "(none)";
             if (o.defaultValue() instanceof java.time.Duration d) dflt = org.apache.flink.util.TimeUtils.formatWithHighestUnit(d);
-            sb.append(String.format("  --%-32s %s%n      default: %s%n", o.key() + " <value>", o.description(), dflt));
+            sb.append(String.format("  --%-32s %s%n      default: %s%n", o.key() + " <value>", text(o.description()), dflt));
+        }
+        return sb.toString();
+    }
+
+    private static String text(org.apache.flink.configuration.description.Description d) {
+        StringBuilder sb = new StringBuilder();
+        for (var block : d.getBlocks()) {
+            if (block instanceof org.apache.flink.configuration.description.TextElement t) sb.append(t.getFormat());
         }
         return sb.toString();
     }

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -126,20 +128,21 @@ public final class JobRunner {
 
         static JobExecutionResult follow(JobClient client, PrintStream out) throws Exception {
             long start = System.nanoTime();
-            while (!client.getJobStatus().get().isGloballyTerminalState()) {
-                Thread.sleep(2000);
+            CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
+            while (true) {
                 try {
-                    Map<String, Object> acc = client.getAccumulators().get();
-                    out.printf("[%5.1fs] %s%n", (System.nanoTime() - start) / 1e9, summarize(acc));
-                } catch (Exception e) {
-                    // the job may finish between the status check and this call
+                    JobExecutionResult done = result.get(2, TimeUnit.SECONDS);
+                    out.printf("done in %.1fs: %s%n", (System.nanoTime() - start) / 1e9, summarize(done.getAllAccumulatorResults()));
+                    return done;
+                } catch (TimeoutException stillRunning) {
+                    try {
+                        Map<String, Object> acc = client.getAccumulators().get();
+                        out.printf("[%5.1fs] %s%n", (System.nanoTime() - start) / 1e9, summarize(acc));
+                    } catch (Exception e) {
+                        // finished between the two calls: the next get() returns the result
+                    }
                 }
             }
-            JobExecutionResult result = client.getJobExecutionResult().get();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            out.printf("done in %.1fs: %s%n", seconds, summarize(result.getAllAccumulatorResults()));
-            if (client.getJobStatus().get() != JobStatus.FINISHED) throw new IllegalStateException("job ended " + client.getJobStatus().get());
-            return result;
         }
 
         static String summarize(Map<String, Object> accumulators) {

@@ -112,6 +112,8 @@ public final class FleetSimulator implements Serializable {
     private final long brakeSlots;
     private final String[] carIds;
     private final long[] knotPhaseMs;
+    /** Created on first use (also after deserialisation); a race only costs a cache miss. */
+    private transient volatile ThreadLocal<BrakeMemo> brakeMemo;
 
     public FleetSimulator(SimulatorConfig config) {
         config.validate();
@@ -572,7 +574,28 @@ public final class FleetSimulator implements Serializable {
     private Brake brakeAround(int car, long tMs) {
         if (brakeSlotMs == 0 || tMs < startMs) return null;
         long slot = (tMs - startMs) / brakeSlotMs;
-        return slot < brakeSlots ? brakeInSlot(car, slot) : null;
+        if (slot >= brakeSlots) return null;
+        // a pure memo: consecutive lines of a car almost always fall in the same slot
+        ThreadLocal<BrakeMemo> memo = brakeMemo;
+        if (memo == null) brakeMemo = memo = ThreadLocal.withInitial(() -> new BrakeMemo(cars));
+        BrakeMemo m = memo.get();
+        if (m.slot[car] != slot) {
+            m.brake[car] = brakeInSlot(car, slot);
+            m.slot[car] = slot;
+        }
+        return m.brake[car];
+    }
+
+    /** Per thread and car: the last brake slot looked up and its brake (null when none). */
+    private static final class BrakeMemo {
+        final long[] slot;
+        final Brake[] brake;
+
+        BrakeMemo(int cars) {
+            slot = new long[cars];
+            brake = new Brake[cars];
+            java.util.Arrays.fill(slot, -1);
+        }
     }
 
     private Brake brakeInSlot(int car, long slot) {

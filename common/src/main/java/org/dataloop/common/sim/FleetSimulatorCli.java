@@ -15,6 +15,12 @@ public final class FleetSimulatorCli {
     static final int IO_ERROR = 1;
     static final int USAGE = 2;
 
+    private static final Map<String, String> OPTION_OF_FIELD = Map.of(
+            "cars", "--cars", "durationSeconds", "--duration", "poseHz", "--pose-hz",
+            "duplicateEvery", "--duplicate-every", "malformedEvery", "--malformed-every",
+            "hardBrakesPerCarHour", "--hard-brakes-per-car-hour", "casesPerCarHour", "--cases-per-car-hour",
+            "startEpochSecond", "--start");
+
     private FleetSimulatorCli() {}
 
     public static void main(String[] args) {
@@ -68,7 +74,10 @@ public final class FleetSimulatorCli {
         try {
             sim = new FleetSimulator(cfg);
         } catch (IllegalArgumentException e) {
-            err.println("bad value: " + e.getMessage());
+            // validate() starts its message with the field's name: report the option instead
+            String msg = e.getMessage();
+            String field = msg.substring(0, msg.indexOf(' '));
+            err.println("bad value for " + OPTION_OF_FIELD.getOrDefault(field, field) + ": " + msg.substring(field.length() + 1));
             return USAGE;
         }
         try {

@@ -50,7 +50,7 @@ public class SimulatorConfig implements Serializable {
         check(durationSeconds >= 1, "durationSeconds must be >= 1, was " + durationSeconds);
         // the contract's ts_second range
         check(startEpochSecond >= 946684800L && startEpochSecond + durationSeconds <= 4102444800L,
-                "startEpochSecond (+durationSeconds) must lie in 2000..2100, was " + startEpochSecond);
+                "startEpochSecond must put the whole run in 2000..2099, was " + startEpochSecond);
         check(poseHz >= 5 && poseHz <= 10, "poseHz must be 5..10, was " + poseHz);
         check(meanModeSegmentSeconds >= 1, "meanModeSegmentSeconds must be >= 1, was " + meanModeSegmentSeconds);
         check(meanRouteSegmentSeconds >= 1, "meanRouteSegmentSeconds must be >= 1, was " + meanRouteSegmentSeconds);

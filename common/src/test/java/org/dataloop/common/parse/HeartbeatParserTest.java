@@ -26,7 +26,7 @@ class HeartbeatParserTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-            "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\"                         | missing_field  | speed is required",
+            "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\"}                        | missing_field  | speed is required",
             "{\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1}                              | missing_field  | car_id is required",
             "{\"car_id\":\"\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1}              | bad_value      | car_id must have 1..64",
             "{\"car_id\":\"c\",\"ts_second\":946684799,\"driving_mode\":\"Auto\",\"speed\":1}              | bad_value      | ts_second must be in",

@@ -1,0 +1,46 @@
+package org.dataloop.common.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.catalog.Identifier;
+import org.apache.paimon.data.BinaryString;
+import org.apache.paimon.data.GenericRow;
+import org.apache.paimon.schema.Schema;
+import org.apache.paimon.table.Table;
+import org.apache.paimon.table.sink.BatchTableCommit;
+import org.apache.paimon.table.sink.BatchTableWrite;
+import org.apache.paimon.table.sink.BatchWriteBuilder;
+import org.apache.paimon.types.DataTypes;
+
+import org.dataloop.common.io.PaimonTables;
+
+/** Writes small all-STRING tables (e.g. dimension rows) into a test warehouse, the way cdc-dim-job would. */
+public final class LakeFixtures {
+    private LakeFixtures() {}
+
+    /** Creates the table if missing and upserts the rows in one commit. */
+    public static void upsert(PaimonTables lake, String table, List<String> columns, List<String> primaryKey,
+            List<Map<String, String>> rows) throws Exception {
+        try (Catalog catalog = lake.catalog()) {
+            catalog.createDatabase(lake.database(), true);
+            Schema.Builder schema = Schema.newBuilder();
+            for (String c : columns) schema.column(c, primaryKey.contains(c) ? DataTypes.STRING().notNull() : DataTypes.STRING());
+            schema.primaryKey(primaryKey).option("bucket", "1");
+            Identifier id = Identifier.create(lake.database(), table);
+            catalog.createTable(id, schema.build(), true);
+            Table t = catalog.getTable(id);
+            BatchWriteBuilder builder = t.newBatchWriteBuilder();
+            try (BatchTableWrite write = builder.newWrite(); BatchTableCommit commit = builder.newCommit()) {
+                for (Map<String, String> row : rows) {
+                    List<Object> values = new ArrayList<>();
+                    for (String c : columns) values.add(row.get(c) == null ? null : BinaryString.fromString(row.get(c)));
+                    write.write(GenericRow.of(values.toArray()));
+                }
+                commit.commit(write.prepareCommit());
+            }
+        }
+    }
+}
