@@ -92,7 +92,8 @@ public final class PaimonTables implements Serializable {
             }
             schema.primaryKey(def.primaryKey());
             schema.partitionKeys(def.partitionKeys());
-            schema.option("bucket", String.valueOf(buckets));
+            // primary-key tables get fixed buckets; append-only ones (no key) stay unbucketed
+            if (!def.primaryKey().isEmpty()) schema.option("bucket", String.valueOf(buckets));
             def.storeOptions().forEach(schema::option);
             Identifier id = Identifier.create(database, name);
             catalog.createTable(id, schema.build(), true);

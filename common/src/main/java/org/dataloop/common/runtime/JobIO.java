@@ -166,12 +166,15 @@ public final class JobIO {
                 }
             }
             case KAFKA -> {
-                if (options.outputDir().isEmpty()) {
-                    if (options.getOptional(CommonOptions.KAFKA_BOOTSTRAP).isPresent()) {
-                        counted.sinkTo(KafkaIO.sink(options, def, name, def.kafkaKey())).uid("kafka-" + id).name("kafka " + name);
-                    } else {
-                        notWritten(def, CommonOptions.KAFKA_BOOTSTRAP);
-                    }
+                if (options.outputDir().isPresent()) break;
+                if (options.getOptional(CommonOptions.KAFKA_BOOTSTRAP).isPresent()) {
+                    counted.sinkTo(KafkaIO.sink(options, def, name, def.kafkaKey())).uid("kafka-" + id).name("kafka " + name);
+                } else if (options.local() && options.getOptional(CommonOptions.PAIMON_WAREHOUSE).isPresent()) {
+                    // a local run without Kafka keeps the topic as a lake table (e.g. the demo's dead letters)
+                    if (lake == null) lake = PaimonTables.fromOptions(options);
+                    lake.sink(counted, def, name, options.job());
+                } else {
+                    notWritten(def, CommonOptions.KAFKA_BOOTSTRAP);
                 }
             }
         }

@@ -16,7 +16,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -51,22 +52,35 @@ public final class JobRunner {
             out.print(JobOptions.usage(job.name(), job.summary(), allOptions(job), inputNames(job)));
             return 0;
         }
-        StreamExecutionEnvironment env = options.local()
-                ? StreamExecutionEnvironment.createLocalEnvironment(flinkConfiguration(options))
-                : StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(options));
         try {
-            definePipeline(env, job, options);
+            if (options.local()) {
+                runLocal(job, options, out);
+            } else {
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(options));
+                definePipeline(env, job, options);
+                env.execute(job.name());
+            }
         } catch (OptionsException e) {
             err.println("error: " + job.name() + ": " + e.getMessage());
             return 2;
         }
-        if (!options.local()) {
-            env.execute(job.name());
-            return 0;
-        }
-        JobClient client = env.executeAsync(job.name());
-        LocalProgress.follow(client, out);
         return 0;
+    }
+
+    /** Runs the job on an in-process MiniCluster, printing its counters every 2 s and the totals at the end. */
+    public static JobExecutionResult runLocal(JobDefinition job, JobOptions options, PrintStream out) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConfiguration(options));
+        definePipeline(env, job, options);
+        return LocalProgress.follow(executeAsync(env, options, job.name()), out);
+    }
+
+    /** Submits the wired job, restoring it from {@code savepoint.path} when given (state of every uid must map). */
+    public static JobClient executeAsync(StreamExecutionEnvironment env, JobOptions options, String name) throws Exception {
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(name);
+        options.getOptional(CommonOptions.SAVEPOINT_PATH)
+                .ifPresent(path -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(path, false)));
+        return env.executeAsync(graph);
     }
 
     public static JobOptions parse(JobDefinition job, String[] args) {
@@ -98,7 +112,6 @@ public final class JobRunner {
         c.set(StateBackendOptions.STATE_BACKEND, options.get(CommonOptions.STATE_BACKEND).name());
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         options.getOptional(CommonOptions.CHECKPOINT_DIR).ifPresent(d -> c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, d));
-        options.getOptional(CommonOptions.SAVEPOINT_PATH).ifPresent(p -> c.set(SavepointConfigOptions.SAVEPOINT_PATH, p));
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.get(CommonOptions.RESTART_ATTEMPTS));
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, options.get(CommonOptions.RESTART_DELAY));
