@@ -25,6 +25,9 @@ import org.dataloop.common.event.EnrichedHeartbeat;
 final class DailyAutoRateFunction extends KeyedProcessFunction<String, EnrichedHeartbeat, DailyAutoRate> {
     private static final long serialVersionUID = 1L;
 
+    /** Separates the group's names in the state key; a control character no code contains. */
+    private static final String SEP = "\u001f";
+
     private final String zone;
     private final long allowedLatenessMs;
     private final long emitIntervalMs;
@@ -47,32 +50,26 @@ final class DailyAutoRateFunction extends KeyedProcessFunction<String, EnrichedH
     @Override
     public void processElement(EnrichedHeartbeat e, Context ctx, Collector<DailyAutoRate> out) throws Exception {
         long ts = e.heartbeat.tsSecond;
-        String dateKey = AutoRateMath.dateKey(ts, zoneId);
-        String groupKey = dateKey + '|' + e.cityCode + '|' + e.areaCode + '|' + e.routeCode;
+        String groupKey = AutoRateMath.dateKey(ts, zoneId) + SEP + e.cityCode + SEP + e.areaCode + SEP + e.routeCode;
         DailyGroup g = groups.get(groupKey);
         if (g == null) {
             g = new DailyGroup();
-            g.row = new DailyAutoRate();
-            g.row.dateKey = dateKey;
-            g.row.cityCode = e.cityCode;
-            g.row.areaCode = e.areaCode;
-            g.row.routeCode = e.routeCode;
-            g.row.carId = e.heartbeat.carId;
             g.finalAtMs = AutoRateMath.endOfLocalDayMs(ts, zoneId) + allowedLatenessMs;
             ctx.timerService().registerEventTimeTimer(g.finalAtMs);
         }
         double km = AutoRateMath.kilometres(e.heartbeat.speed);
-        DailyAutoRate r = g.row;
-        r.totalDurationSeconds++;
-        r.totalMiles += km;
+        g.totalSeconds++;
+        g.totalKm += km;
         if (AutoRateMath.isAutonomous(e.heartbeat.drivingMode)) {
-            r.autoDurationSeconds++;
-            r.autoMiles += km;
+            g.autoSeconds++;
+            g.autoKm += km;
         }
-        r.autoRate = AutoRateMath.autoRate(r.autoDurationSeconds, r.totalDurationSeconds);
-        g.pending = true;
+        if (!g.pending) {
+            // a pending group already has its emit timer; one registration per emission keeps timers cheap
+            g.pending = true;
+            ctx.timerService().registerEventTimeTimer((ts * 1000 / emitIntervalMs + 1) * emitIntervalMs);
+        }
         groups.put(groupKey, g);
-        ctx.timerService().registerEventTimeTimer((ts * 1000 / emitIntervalMs + 1) * emitIntervalMs);
     }
 
     @Override
@@ -83,9 +80,9 @@ final class DailyAutoRateFunction extends KeyedProcessFunction<String, EnrichedH
             DailyGroup g = entry.getValue();
             boolean isFinal = g.finalAtMs <= timestamp;
             if (g.pending) {
-                g.row.version++;
-                out.collect(copy(g.row));
+                g.version++;
                 g.pending = false;
+                out.collect(row(ctx.getCurrentKey(), entry.getKey(), g));
                 if (!isFinal) entry.setValue(g);
             }
             if (isFinal) it.remove();
@@ -93,19 +90,20 @@ final class DailyAutoRateFunction extends KeyedProcessFunction<String, EnrichedH
         if (groups.isEmpty()) groups.clear(); // drop the empty map itself, not just its entries
     }
 
-    private static DailyAutoRate copy(DailyAutoRate r) {
-        DailyAutoRate c = new DailyAutoRate();
-        c.dateKey = r.dateKey;
-        c.cityCode = r.cityCode;
-        c.areaCode = r.areaCode;
-        c.routeCode = r.routeCode;
-        c.carId = r.carId;
-        c.totalDurationSeconds = r.totalDurationSeconds;
-        c.autoDurationSeconds = r.autoDurationSeconds;
-        c.autoRate = r.autoRate;
-        c.totalMiles = r.totalMiles;
-        c.autoMiles = r.autoMiles;
-        c.version = r.version;
-        return c;
+    private static DailyAutoRate row(String carId, String groupKey, DailyGroup g) {
+        String[] names = groupKey.split(SEP, -1);
+        DailyAutoRate r = new DailyAutoRate();
+        r.dateKey = names[0];
+        r.cityCode = names[1];
+        r.areaCode = names[2];
+        r.routeCode = names[3];
+        r.carId = carId;
+        r.totalDurationSeconds = g.totalSeconds;
+        r.autoDurationSeconds = g.autoSeconds;
+        r.autoRate = AutoRateMath.autoRate(g.autoSeconds, g.totalSeconds);
+        r.totalMiles = g.totalKm;
+        r.autoMiles = g.autoKm;
+        r.version = g.version;
+        return r;
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 import org.dataloop.common.config.CommonOptions;
@@ -97,8 +98,9 @@ public final class HeartbeatJob implements JobDefinition {
         io.write(HeartbeatTables.REALTIME_HEARTBEAT, enriched);
         io.write(HeartbeatTables.DWD_HEARTBEAT_CLEAN, enriched);
 
-        SingleOutputStreamOperator<DailyAutoRate> daily = enriched
-                .keyBy(e -> e.heartbeat.carId, Types.STRING)
+        // still partitioned by car from the de-duplication (the enrichment is a forward map): no second shuffle
+        SingleOutputStreamOperator<DailyAutoRate> daily = DataStreamUtils
+                .reinterpretAsKeyedStream(enriched, e -> e.heartbeat.carId, Types.STRING)
                 .process(new DailyAutoRateFunction(zone, lateness, options.get(EMIT_INTERVAL)))
                 .returns(DailyAutoRate.class)
                 .uid("daily-auto-rate").name("daily auto-rate");

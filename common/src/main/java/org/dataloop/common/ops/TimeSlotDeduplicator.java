@@ -60,7 +60,10 @@ public final class TimeSlotDeduplicator<E> extends KeyedProcessFunction<String, 
             return;
         }
         seenWords.put(word, current | bit);
-        ctx.timerService().registerEventTimeTimer(horizon);
+        // one timer per word and horizon is enough: a word's slots share a horizon unless it straddles one
+        if (current == 0 || policy.horizonMs((word << 6) | Long.numberOfTrailingZeros(current)) != horizon) {
+            ctx.timerService().registerEventTimeTimer(horizon);
+        }
         out.collect(event);
     }
 

@@ -98,6 +98,8 @@ public final class JobRunner {
     static void configure(StreamExecutionEnvironment env, JobOptions options) {
         // every type must have a Flink serializer (POJO or explicit): no silent Kryo fallback in state
         env.getConfig().disableGenericTypes();
+        // no defensive copy between chained operators: our functions never modify their input or keep what they emit
+        env.getConfig().enableObjectReuse();
         env.configure(flinkConfiguration(options));
         if (options.replay()) {
             env.setParallelism(1); // one ordered stream: a replay gives the same rows every time
