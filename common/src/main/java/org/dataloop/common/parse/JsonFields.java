@@ -1,35 +1,33 @@
 package org.dataloop.common.parse;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 
 /**
- * Typed, validated access to the fields of one JSON object. The first broken rule is recorded as
- * ({@code reason}, {@code detail}); later calls are cheap no-ops, so a parser reads every field and then
- * asks {@link #ok()} once.
+ * Typed, validated access to the top-level fields of one JSON object (as read by {@link JsonParsers}:
+ * String, Long, Double, Boolean, {@link JsonParsers#NESTED} or absent/null). The first broken rule is
+ * recorded as ({@code reason}, {@code detail}); later calls are cheap no-ops, so a parser reads every
+ * field and then asks {@link #ok()} once.
  */
 public final class JsonFields {
     public static final String MISSING_FIELD = "missing_field";
     public static final String BAD_VALUE = "bad_value";
 
-    private final JsonNode node;
+    private final Map<String, Object> fields;
     private String reason;
     private String detail;
 
-    public JsonFields(JsonNode node) {
-        this.node = node;
+    public JsonFields(Map<String, Object> fields) {
+        this.fields = fields;
     }
 
     public boolean ok() { return reason == null; }
     public String reason() { return reason; }
     public String detail() { return detail; }
 
-    private JsonNode field(String name, boolean required) {
+    private Object field(String name, boolean required) {
         if (reason != null) return null;
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            if (required) fail(MISSING_FIELD, name + " is required");
-            return null;
-        }
+        Object v = fields.get(name);
+        if (v == null && required) fail(MISSING_FIELD, name + " is required");
         return v;
     }
 
@@ -38,6 +36,10 @@ public final class JsonFields {
             this.reason = reason;
             this.detail = detail;
         }
+    }
+
+    private static String kind(Object v) {
+        return v == JsonParsers.NESTED ? "an object or array" : v.toString();
     }
 
     /** A required string of minLen..maxLen characters. */
@@ -55,31 +57,31 @@ public final class JsonFields {
 
     /** An optional string; numbers and booleans are taken as their text. */
     public String optionalString(String name) {
-        JsonNode v = field(name, false);
+        Object v = field(name, false);
         if (v == null) return null;
-        if (!v.isValueNode()) {
-            fail(BAD_VALUE, name + " must be a string, got " + v.getNodeType().name().toLowerCase());
+        if (v == JsonParsers.NESTED) {
+            fail(BAD_VALUE, name + " must be a string, got " + kind(v));
             return null;
         }
-        return v.asText();
+        return v.toString();
     }
 
     /** A required whole number in [min, maxExclusive). Accepts numeric strings, as producers often send them. */
     public long requiredLong(String name, long min, long maxExclusive) {
-        JsonNode v = field(name, true);
+        Object v = field(name, true);
         if (v == null) return 0;
         long x;
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            x = v.longValue();
-        } else if (v.isTextual()) {
+        if (v instanceof Long l) {
+            x = l;
+        } else if (v instanceof String s) {
             try {
-                x = Long.parseLong(v.textValue().trim());
+                x = Long.parseLong(s.trim());
             } catch (NumberFormatException e) {
-                fail(BAD_VALUE, name + " must be a whole number, got '" + v.textValue() + "'");
+                fail(BAD_VALUE, name + " must be a whole number, got '" + s + "'");
                 return 0;
             }
         } else {
-            fail(BAD_VALUE, name + " must be a whole number, got " + v);
+            fail(BAD_VALUE, name + " must be a whole number, got " + kind(v));
             return 0;
         }
         if (x < min || x >= maxExclusive) {
@@ -96,20 +98,22 @@ public final class JsonFields {
 
     /** A required finite number in [min, max]. */
     public double requiredDouble(String name, double min, double max) {
-        JsonNode v = field(name, true);
+        Object v = field(name, true);
         if (v == null) return 0;
         double x;
-        if (v.isNumber()) {
-            x = v.doubleValue();
-        } else if (v.isTextual()) {
+        if (v instanceof Double d) {
+            x = d;
+        } else if (v instanceof Long l) {
+            x = l;
+        } else if (v instanceof String s) {
             try {
-                x = Double.parseDouble(v.textValue().trim());
+                x = Double.parseDouble(s.trim());
             } catch (NumberFormatException e) {
-                fail(BAD_VALUE, name + " must be a number, got '" + v.textValue() + "'");
+                fail(BAD_VALUE, name + " must be a number, got '" + s + "'");
                 return 0;
             }
         } else {
-            fail(BAD_VALUE, name + " must be a number, got " + v);
+            fail(BAD_VALUE, name + " must be a number, got " + kind(v));
             return 0;
         }
         if (!Double.isFinite(x)) {

@@ -1,14 +1,18 @@
 package org.dataloop.common.parse;
 
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.dataloop.common.event.DeadLetter;
 
-/** The shared steps of every JSON parser: text to object, then the stream's field rules. */
+/** The shared steps of every JSON parser: text to top-level fields, then the stream's field rules. */
 public final class JsonParsers {
     public static final String MALFORMED_JSON = "malformed_json";
 
@@ -19,30 +23,75 @@ public final class JsonParsers {
     public static final long MIN_EPOCH_SECOND = 946_684_800L;
     public static final long MAX_EPOCH_SECOND = 4_102_444_800L;
 
+    /** The value of a field that holds an object or an array (no input field of ours does). */
+    static final Object NESTED = new Object() {
+        @Override
+        public String toString() {
+            return "an object or array";
+        }
+    };
+
     private JsonParsers() {}
 
-    /** A valid event with its event time, or the dead letter naming the first broken rule. */
+    /** A valid event with its event time. */
     public record Result<E>(E event, long eventTimeMs) {}
 
     public static <E> Parsed<E> parse(String job, String stream, String raw, Function<JsonFields, Result<E>> rules) {
         if (raw == null || raw.isBlank()) {
             return Parsed.rejected(DeadLetter.of(job, stream, MALFORMED_JSON, "empty message", raw));
         }
-        JsonNode node;
+        Map<String, Object> fields;
         try {
-            node = MAPPER.readTree(raw);
+            fields = topLevelFields(raw);
         } catch (JsonProcessingException e) {
             return Parsed.rejected(DeadLetter.of(job, stream, MALFORMED_JSON, firstLine(e.getOriginalMessage()), raw));
+        } catch (IOException e) {
+            return Parsed.rejected(DeadLetter.of(job, stream, MALFORMED_JSON, firstLine(e.getMessage()), raw));
         }
-        if (node == null || !node.isObject()) {
+        if (fields == null) {
             return Parsed.rejected(DeadLetter.of(job, stream, MALFORMED_JSON, "not a JSON object", raw));
         }
-        JsonFields fields = new JsonFields(node);
-        Result<E> result = rules.apply(fields);
-        if (!fields.ok()) {
-            return Parsed.rejected(DeadLetter.of(job, stream, fields.reason(), fields.detail(), raw));
+        JsonFields f = new JsonFields(fields);
+        Result<E> result = rules.apply(f);
+        if (!f.ok()) {
+            return Parsed.rejected(DeadLetter.of(job, stream, f.reason(), f.detail(), raw));
         }
         return Parsed.valid(result.event(), result.eventTimeMs());
+    }
+
+    /**
+     * Streams through one JSON object and keeps its top-level scalars (String, Long, Double, Boolean; nested
+     * values as {@link #NESTED}; nulls left out). Cheaper than a tree: this runs once per input message.
+     *
+     * @return null when the text is JSON but not an object
+     */
+    static Map<String, Object> topLevelFields(String raw) throws IOException {
+        try (JsonParser p = MAPPER.getFactory().createParser(raw)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                if (p.nextToken() != null) throw new JsonProcessingException("trailing content after the JSON value") {};
+                return null;
+            }
+            Map<String, Object> fields = new HashMap<>(32);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (t) {
+                    case VALUE_STRING -> fields.put(name, p.getText());
+                    case VALUE_NUMBER_INT -> fields.put(name, p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                            ? p.getText() : (Object) p.getLongValue());
+                    case VALUE_NUMBER_FLOAT -> fields.put(name, p.getDoubleValue());
+                    case VALUE_TRUE, VALUE_FALSE -> fields.put(name, p.getBooleanValue());
+                    case VALUE_NULL -> fields.remove(name);
+                    default -> {
+                        p.skipChildren();
+                        fields.put(name, NESTED);
+                    }
+                }
+            }
+            if (p.nextToken() != null) throw new JsonProcessingException("trailing content after the JSON object") {};
+            return fields;
+        }
     }
 
     private static String firstLine(String s) {

@@ -64,4 +64,15 @@ class HeartbeatParserTest {
         assertThat(p.deadLetter.reason).isEqualTo("malformed_json");
         assertThat(p.deadLetter.raw).hasSize(64 * 1024);
     }
+
+    @Test
+    void rejectsNestedValuesAndTrailingGarbage() {
+        Parsed<Heartbeat> nested = parser.parse("j", "{\"car_id\":{\"id\":1},\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1}");
+        assertThat(nested.deadLetter.reason).isEqualTo("bad_value");
+        assertThat(nested.deadLetter.detail).isEqualTo("car_id must be a string, got an object or array");
+        Parsed<Heartbeat> trailing = parser.parse("j", "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1} x");
+        assertThat(trailing.deadLetter.reason).isEqualTo("malformed_json");
+        Parsed<Heartbeat> nullSpeed = parser.parse("j", "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":null}");
+        assertThat(nullSpeed.deadLetter.detail).isEqualTo("speed is required");
+    }
 }
