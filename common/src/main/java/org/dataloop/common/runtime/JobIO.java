@@ -84,7 +84,7 @@ public final class JobIO {
         String job = options.job();
         DataStream<Parsed<E>> parsed;
         if (options.replay()) {
-            DataStream<String> lines;
+            SingleOutputStreamOperator<String> lines;
             if (options.input(stream).isPresent()) {
                 FileSource<String> file = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
                         new org.apache.flink.core.fs.Path(options.input(stream).get())).build();
@@ -93,7 +93,7 @@ public final class JobIO {
                 // a replay without this stream reads nothing
                 lines = env.fromSource(new DataGeneratorSource<>(i -> "", 0, Types.STRING), WatermarkStrategy.noWatermarks(), "no " + stream);
             }
-            parsed = ((SingleOutputStreamOperator<String>) lines).uid("source-" + stream)
+            parsed = lines.uid("source-" + stream)
                     .map(line -> parser.parse(job, line)).returns(parser.parsedType()).uid("parse-" + stream).name("parse " + stream)
                     .assignTimestampsAndWatermarks(WatermarkStrategy.<Parsed<E>>forGenerator(
                                     ctx -> new EveryRecordWatermarks<>(outOfOrderness.toMillis()))
