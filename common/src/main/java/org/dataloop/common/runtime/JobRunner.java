@@ -58,7 +58,7 @@ public final class JobRunner {
             } else {
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(options));
                 definePipeline(env, job, options);
-                env.execute(job.name());
+                env.execute(streamGraph(env, options, job.name()));
             }
         } catch (OptionsException e) {
             err.println("error: " + job.name() + ": " + e.getMessage());
@@ -76,11 +76,16 @@ public final class JobRunner {
 
     /** Submits the wired job, restoring it from {@code savepoint.path} when given (state of every uid must map). */
     public static JobClient executeAsync(StreamExecutionEnvironment env, JobOptions options, String name) throws Exception {
+        return env.executeAsync(streamGraph(env, options, name));
+    }
+
+    private static StreamGraph streamGraph(StreamExecutionEnvironment env, JobOptions options, String name) {
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(name);
+        // on Kubernetes the operator passes the savepoint in the Flink configuration; this is the option's way
         options.getOptional(CommonOptions.SAVEPOINT_PATH)
                 .ifPresent(path -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(path, false)));
-        return env.executeAsync(graph);
+        return graph;
     }
 
     public static JobOptions parse(JobDefinition job, String[] args) {
