@@ -83,8 +83,8 @@ class HeartbeatJobIT {
     }
 
     @Test
-    void kafkaToLakeAndFlussWithDeduplicationDeadLettersAndLateness() throws Exception {
-        JobOptions options = options("e2e");
+    void kafkaToLakeAndFlussWithDeduplicationDeadLettersLatenessAndDimensionChanges() throws Exception {
+        JobOptions options = options("e2e", "--dim.refresh-interval", "500 ms");
         PaimonTables lake = PaimonTables.fromOptions(options);
         LakeFixtures.upsert(lake, "dim_city_area", List.of("city_name", "area_name", "city_code", "area_code"),
                 List.of("city_name", "area_name"), List.of(Map.of("city_name", "Shanghai", "area_name", "Pudong",
@@ -109,17 +109,23 @@ class HeartbeatJobIT {
         try {
             // day 1's rows are final once the job has seen car-3's heartbeat of the next day
             await(() -> lake.tableExists("dws_daily_auto_rate") && lake.readAll("dws_daily_auto_rate").size() == 3 ? true : null);
+            // a dimension change in the lake while the job runs applies to heartbeats processed after it
+            LakeFixtures.upsert(lake, "dim_city_area", List.of("city_name", "area_name", "city_code", "area_code"),
+                    List.of("city_name", "area_name"), List.of(Map.of("city_name", "Shanghai", "area_name", "Pudong",
+                            "city_code", "SH-NEW", "area_code", "PD")));
+            Thread.sleep(1500); // > the refresh interval
             KAFKA.produceAll("heartbeat-e2e", List.of(
                     hb("car-1", DAY_START + 5, "Auto", 36, "Shanghai", "Pudong"),   // late: its day is final
+                    hb("car-1", NEXT_DAY_START + 300, "Auto", 36, "Shanghai", "Pudong"),
                     hb("car-3", NEXT_DAY_START + 600, "Auto", 10, null, null)));
             List<Map<String, Object>> daily = await(() -> {
                 List<Map<String, Object>> rows = lake.tableExists("dws_daily_auto_rate") ? lake.readAll("dws_daily_auto_rate") : List.of();
-                return rows.size() == 4 ? rows : null;
+                return rows.size() == 5 ? rows : null;
             });
             Map<String, Map<String, Object>> byGroup = daily.stream().collect(Collectors.toMap(
                     r -> r.get("date_key") + "/" + r.get("car_id") + "/" + r.get("city_code") + "/" + r.get("area_code"), r -> r));
             assertThat(byGroup).containsOnlyKeys("2026-11-20/car-1/SH/PD", "2026-11-20/car-1/Beijing/Haidian",
-                    "2026-11-20/car-2/UNKNOWN/UNKNOWN", "2026-11-21/car-3/UNKNOWN/UNKNOWN");
+                    "2026-11-20/car-2/UNKNOWN/UNKNOWN", "2026-11-21/car-3/UNKNOWN/UNKNOWN", "2026-11-21/car-1/SH-NEW/PD");
             Map<String, Object> shanghai = byGroup.get("2026-11-20/car-1/SH/PD");
             assertThat(shanghai.get("total_duration_seconds")).isEqualTo(3L);
             assertThat(shanghai.get("auto_duration_seconds")).isEqualTo(2L);
@@ -131,7 +137,7 @@ class HeartbeatJobIT {
             assertThat(byGroup.get("2026-11-21/car-3/UNKNOWN/UNKNOWN").get("total_duration_seconds")).isEqualTo(2L);
 
             List<Map<String, Object>> ods = lake.readAll("ods_heartbeat");
-            assertThat(ods).hasSize(7); // 4 of car-1, 1 of car-2, 2 of car-3: no duplicate, invalid or late one
+            assertThat(ods).hasSize(8); // 5 of car-1, 1 of car-2, 2 of car-3: no duplicate, invalid or late one
             List<Map<String, Object>> dwd = lake.readAll("dwd_heartbeat_clean");
             Map<String, Object> dwdFirst = dwd.stream().filter(r -> r.get("car_id").equals("car-1") && r.get("ts_second").equals(DAY_START))
                     .findFirst().orElseThrow();
