@@ -7,6 +7,7 @@ import static org.dataloop.heartbeat.HeartbeatTestData.SHANGHAI;
 import static org.dataloop.heartbeat.HeartbeatTestData.heartbeat;
 
 import java.time.Duration;
+import java.time.ZoneId;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -84,6 +85,36 @@ class HeartbeatDeduplicationTest {
         harness.processWatermark(NEXT_DAY_START * 1000 + HOUR_MS);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1); // the next day's is still pending
         harness.processWatermark(NEXT_DAY_START * 1000 + 86_400_000L + HOUR_MS);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aWordSpanningLocalMidnightIsCleanedDayByDay() throws Exception {
+        // Asia/Kolkata is UTC+05:30, so its midnight falls inside a 64-second word
+        ZoneId kolkata = ZoneId.of("Asia/Kolkata");
+        long midnight = java.time.ZonedDateTime.of(2026, 11, 21, 0, 0, 0, 0, kolkata).toEpochSecond();
+        assertThat(midnight % 64).isNotZero();
+        harness.close();
+        var fn = new TimeSlotDeduplicator<>("heartbeat-job", new HeartbeatDedupPolicy(kolkata, Duration.ofHours(1)));
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), h -> h.carId, Types.STRING);
+        harness.setup(TypeInformation.of(Heartbeat.class).createSerializer(harness.getExecutionConfig().getSerializerConfig()));
+        harness.open();
+
+        send("a", midnight + 1); // the next day first: the word's first slot is then of the later day
+        send("a", midnight - 1);
+        send("a", midnight - 1);
+        send("a", midnight + 1);
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2); // one per day, though both seconds share a word
+
+        harness.processWatermark(midnight * 1000 + HOUR_MS); // the earlier day is final
+        send("a", midnight - 1);
+        assertThat(harness.getSideOutput(TimeSlotDeduplicator.LATE)).hasSize(1);
+        send("a", midnight + 1); // still remembered
+        assertThat(harness.extractOutputValues()).hasSize(2);
+
+        harness.processWatermark((midnight + 86_400) * 1000 + HOUR_MS);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }

@@ -74,8 +74,9 @@ class HeartbeatReplayIT {
         assertThat(daily.values()).anySatisfy(r -> assertThat(r).containsEntry("date_key", "2026-11-19").containsEntry("total_duration_seconds", 1));
 
         List<Map<String, Object>> dlq = ReplayFiles.lines(out.resolve("dlq.jsonl"));
-        assertThat(dlq).extracting(r -> r.get("reason")).containsExactly("bad_value", "late");
-        assertThat(dlq.get(0).get("detail").toString()).contains("ts_second");
+        // two operators feed the dead letters, so their order in the file is not fixed
+        assertThat(dlq).extracting(r -> r.get("reason")).containsExactlyInAnyOrder("bad_value", "late");
+        assertThat(dlq).anySatisfy(r -> assertThat(r.get("detail").toString()).contains("ts_second"));
 
         // the same files give the same rows
         String firstDaily = Files.readString(out.resolve("dws_daily_auto_rate.jsonl"));

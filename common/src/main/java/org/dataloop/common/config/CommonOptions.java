@@ -55,6 +55,11 @@ public final class CommonOptions {
             .defaultValue(Duration.ofSeconds(30))
             .withDescription("A Kafka partition without records for this long stops holding back the watermark.");
 
+    public static final ConfigOption<Duration> SOURCE_MAX_FUTURE = ConfigOptions.key("source.max-future").durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("Events more than this ahead of the wall clock are dead letters (reason future), so one car with a"
+                    + " wrong clock cannot push the watermark ahead and make everyone else late. Not applied to replays or the simulator.");
+
     public static final ConfigOption<String> PAIMON_WAREHOUSE = ConfigOptions.key("paimon.warehouse").stringType().noDefaultValue()
             .withDescription("Paimon warehouse URI (file:///..., s3://...). Required on a cluster.");
     public static final ConfigOption<String> PAIMON_DATABASE = ConfigOptions.key("paimon.database").stringType()
@@ -88,7 +93,7 @@ public final class CommonOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_BACKEND, SAVEPOINT_PATH, RESTART_ATTEMPTS,
                 RESTART_DELAY, TIMEZONE, SOURCE, KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS,
-                KAFKA_PROPERTIES_FILE, KAFKA_TRANSACTION_TIMEOUT, SOURCE_IDLE_TIMEOUT, PAIMON_WAREHOUSE, PAIMON_DATABASE,
+                KAFKA_PROPERTIES_FILE, KAFKA_TRANSACTION_TIMEOUT, SOURCE_IDLE_TIMEOUT, SOURCE_MAX_FUTURE, PAIMON_WAREHOUSE, PAIMON_DATABASE,
                 PAIMON_BUCKETS, PAIMON_CATALOG_OPTIONS_FILE, FLUSS_BOOTSTRAP, FLUSS_DATABASE, FLUSS_BUCKETS,
                 DIM_REFRESH_INTERVAL, SIM_CARS, SIM_DURATION, SIM_SEED, SIM_DUPLICATE_EVERY, SIM_MALFORMED_EVERY);
     }

@@ -106,9 +106,9 @@ public final class JobOptions implements Serializable {
 
     private static Map<String, String> readConfigFile(String file) {
         Properties p = new Properties();
-        try {
+        try (var reader = Files.newBufferedReader(Path.of(file))) {
             // key: value and key=value lines both read as properties
-            p.load(Files.newBufferedReader(Path.of(file)));
+            p.load(reader);
         } catch (IOException e) {
             throw new OptionsException("--config: cannot read " + file + ": " + e.getMessage());
         }

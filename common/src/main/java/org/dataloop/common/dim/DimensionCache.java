@@ -33,7 +33,7 @@ public final class DimensionCache {
     public Map<String, Object> get(DimensionDef dim, Object... key) {
         long now = System.currentTimeMillis();
         if (now - loadedAt >= refreshMs) reload(now);
-        return rows.get(dim.name()).get(DimensionDef.key(key));
+        return rows.getOrDefault(dim.name(), Map.of()).get(DimensionDef.key(key));
     }
 
     private void reload(long now) {
@@ -43,9 +43,9 @@ public final class DimensionCache {
             for (DimensionDef d : dims) fresh.put(d.name(), tables.load(d));
             rows = fresh;
         } catch (RuntimeException e) {
-            if (rows.isEmpty()) throw e;
-            // keep enriching with the last good copy; the next refresh tries again
-            LOG.warn("Dimension refresh failed, keeping the previous rows: {}", e.toString());
+            // keep enriching with the last good copy (at start: none, so lookups fall back to raw values);
+            // the next refresh tries again
+            LOG.warn("Dimension refresh failed, keeping the previous rows ({} tables): {}", rows.size(), e.toString());
         }
     }
 }

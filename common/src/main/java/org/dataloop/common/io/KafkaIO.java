@@ -74,7 +74,7 @@ public final class KafkaIO {
                 .setKafkaProducerConfig(props)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 // unique per job and topic, stable across restarts, so transactions are fenced and resumed
-                .setTransactionalIdPrefix(options.job() + "-" + def.defaultName())
+                .setTransactionalIdPrefix(options.job() + "-" + topic)
                 .setRecordSerializer(new JsonRowSerializer<>(def, topic, keyColumn))
                 .build();
     }
@@ -127,7 +127,8 @@ public final class KafkaIO {
                 Object k = def.column(keyColumn).getter().get(row);
                 key = k == null ? null : k.toString().getBytes(StandardCharsets.UTF_8);
             }
-            return new ProducerRecord<>(topic, null, timestamp, key, RowJson.toJson(def, row, false));
+            // the producer's clock, not the event time: a days-old late record must not age out of the topic at once
+            return new ProducerRecord<>(topic, null, null, key, RowJson.toJson(def, row, false));
         }
     }
 }

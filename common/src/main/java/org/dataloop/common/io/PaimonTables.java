@@ -106,6 +106,13 @@ public final class PaimonTables implements Serializable {
     /** Writes rows to the lake table; they become visible at each checkpoint (exactly once). */
     public <T> void sink(DataStream<T> rows, TableDef<T> def, String name, String job) {
         Table table = ensureTable(def, name);
+        // rows are written by position: an existing table must have our columns, in our order
+        List<String> tableColumns = table.rowType().getFieldNames();
+        List<String> ourColumns = def.columns().stream().map(TableDef.Column::name).toList();
+        if (!tableColumns.equals(ourColumns)) {
+            throw new IllegalStateException("lake table " + database + "." + name + " has columns " + tableColumns
+                    + ", the job writes " + ourColumns + ": migrate the table (ALTER TABLE) or write to a new one");
+        }
         // stable operator uids of the Paimon writer and committer across upgrades
         table = table.copy(Map.of("sink.operator-uid.suffix", job + "-" + name));
         RowType paimonRow = table.rowType();

@@ -63,7 +63,15 @@ public final class JsonFields {
             fail(BAD_VALUE, name + " must be a string, got " + kind(v));
             return null;
         }
-        return v.toString();
+        String s = v.toString();
+        // names become keys and codes downstream, where control characters would be ambiguous
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                fail(BAD_VALUE, name + " must not contain control characters");
+                return null;
+            }
+        }
+        return s;
     }
 
     /** A required whole number in [min, maxExclusive). Accepts numeric strings, as producers often send them. */

@@ -37,6 +37,7 @@ import org.dataloop.common.io.TableDef;
 import org.dataloop.common.ops.CountRows;
 import org.dataloop.common.ops.EveryRecordWatermarks;
 import org.dataloop.common.ops.SplitDeadLetters;
+import org.dataloop.common.parse.FutureGuard;
 import org.dataloop.common.parse.Parsed;
 import org.dataloop.common.parse.RecordParser;
 import org.dataloop.common.sim.SimulatorSource;
@@ -90,8 +91,9 @@ public final class JobIO {
                         new org.apache.flink.core.fs.Path(options.input(stream).get())).build();
                 lines = env.fromSource(file, WatermarkStrategy.noWatermarks(), "replay " + stream);
             } else {
-                // a replay without this stream reads nothing
-                lines = env.fromSource(new DataGeneratorSource<>(i -> "", 0, Types.STRING), WatermarkStrategy.noWatermarks(), "no " + stream);
+                // a replay without this stream reads nothing (a generator of count 0 would still emit one record)
+                lines = env.fromSource(new DataGeneratorSource<>(i -> "", 1, Types.STRING), WatermarkStrategy.noWatermarks(), "no " + stream)
+                        .filter(line -> false).name("no " + stream);
             }
             parsed = lines.uid("source-" + stream)
                     .map(line -> parser.parse(job, line)).returns(parser.parsedType()).uid("parse-" + stream).name("parse " + stream)
@@ -100,6 +102,7 @@ public final class JobIO {
                             .withTimestampAssigner((p, ts) -> p.eventTimeMs))
                     .uid("watermarks-" + stream).name("watermarks " + stream);
         } else if (options.get(CommonOptions.SOURCE) == CommonOptions.SourceKind.simulator) {
+            // simulated time is whatever the simulator is told: no guard against the future
             parsed = env.fromSource(SimulatorSource.create(options, stream), WatermarkStrategy.noWatermarks(), "simulator " + stream)
                     .uid("source-" + stream)
                     .map(line -> parser.parse(job, line)).returns(parser.parsedType()).uid("parse-" + stream).name("parse " + stream)
@@ -108,7 +111,8 @@ public final class JobIO {
                     .uid("watermarks-" + stream).name("watermarks " + stream);
         } else {
             String topic = options.get(topicOption(stream));
-            parsed = env.fromSource(KafkaIO.source(options, topic, parser),
+            RecordParser<E> guarded = new FutureGuard<>(parser, options.get(CommonOptions.SOURCE_MAX_FUTURE).toMillis());
+            parsed = env.fromSource(KafkaIO.source(options, topic, guarded),
                             WatermarkStrategy.<Parsed<E>>forBoundedOutOfOrderness(outOfOrderness)
                                     .withTimestampAssigner((p, ts) -> p.eventTimeMs)
                                     .withIdleness(options.get(CommonOptions.SOURCE_IDLE_TIMEOUT)),

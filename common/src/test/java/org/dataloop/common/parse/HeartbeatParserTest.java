@@ -75,4 +75,12 @@ class HeartbeatParserTest {
         Parsed<Heartbeat> nullSpeed = parser.parse("j", "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":null}");
         assertThat(nullSpeed.deadLetter.detail).isEqualTo("speed is required");
     }
+
+    @Test
+    void rejectsControlCharactersInNames() {
+        Parsed<Heartbeat> p = parser.parse("j", "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1,"
+                + "\"city\":\"A\\u001fB\"}");
+        assertThat(p.deadLetter.reason).isEqualTo("bad_value");
+        assertThat(p.deadLetter.detail).isEqualTo("city must not contain control characters");
+    }
 }
