@@ -1,0 +1,68 @@
+{{/* Labels every object of the chart carries. */}}
+{{- define "dataloop.labels" -}}
+app.kubernetes.io/part-of: dataloop
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end -}}
+
+{{- define "dataloop.serviceAccountName" -}}
+{{- .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{/* A job's effective settings: jobDefaults deep-merged with the job's own values. Input: (list $ $name $spec). */}}
+{{- define "dataloop.job" -}}
+{{- $root := index . 0 -}}
+{{- $spec := index . 2 -}}
+{{- $job := mergeOverwrite (deepCopy $root.Values.jobDefaults) (omit (deepCopy $spec) "options") -}}
+{{- /* options: the job's win; an empty value ("") removes a default */ -}}
+{{- $options := deepCopy ($root.Values.jobDefaults.options | default dict) -}}
+{{- range $k, $v := ($spec.options | default dict) -}}
+{{- if or (kindIs "invalid" $v) (eq (toString $v) "") -}}
+{{- $_ := unset $options $k -}}
+{{- else -}}
+{{- $_ := set $options $k $v -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $job "options" $options -}}
+{{- /* a secret file is mounted and passed only when its Secret is named (secrets.<x>.secretName: "" = none) */ -}}
+{{- $_ := set $job "usesKafka" (and $job.usesKafka (ne ($root.Values.secrets.kafka.secretName | default "") "")) -}}
+{{- $_ := set $job "usesPaimon" (and $job.usesPaimon (ne ($root.Values.secrets.paimon.secretName | default "") "")) -}}
+{{- toYaml $job -}}
+{{- end -}}
+
+{{/* Options the chart derives from structured values; a job's options may not set them. */}}
+{{- define "dataloop.reservedOptions" -}}
+{{- list "checkpoint.interval" "checkpoint.dir" "state.backend" "savepoint.path" "restart.attempts" "restart.delay" "parallelism" "kafka.properties-file" "paimon.catalog-options-file" "local" "help" "config" | toJson -}}
+{{- end -}}
+
+{{/* The job's arguments, a YAML list of strings: derived options first, then options (sorted by key). Input: (list $ $name $job). */}}
+{{- define "dataloop.args" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $job := index . 2 -}}
+{{- $reserved := include "dataloop.reservedOptions" . | fromJsonArray -}}
+{{- $args := list "--checkpoint.interval" (toString $job.checkpointInterval) "--state.backend" (toString $job.stateBackend) "--restart.attempts" (toString (int64 $root.Values.restartStrategy.attempts)) "--restart.delay" (toString $root.Values.restartStrategy.delay) -}}
+{{- if $job.usesKafka -}}
+{{- $args = concat $args (list "--kafka.properties-file" (printf "%s/%s" $root.Values.secrets.kafka.mountPath $root.Values.secrets.kafka.key)) -}}
+{{- end -}}
+{{- if $job.usesPaimon -}}
+{{- $args = concat $args (list "--paimon.catalog-options-file" (printf "%s/%s" $root.Values.secrets.paimon.mountPath $root.Values.secrets.paimon.key)) -}}
+{{- end -}}
+{{- range $k, $v := $job.options -}}
+{{- if has $k $reserved -}}
+{{- fail (printf "jobs.%s.options.%s is set by the chart from structured values (checkpointInterval, stateBackend, restartStrategy, parallelism, secrets, initialSavepointPath); remove it" $name $k) -}}
+{{- end -}}
+{{- if or (kindIs "invalid" $v) (eq (toString $v) "") -}}
+{{- /* null or empty: option removed */ -}}
+{{- else -}}
+{{- $s := toString $v -}}
+{{- if or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v) -}}
+{{- $s = toString (int64 $v) -}}
+{{- if ne (float64 (int64 $v)) (float64 $v) -}}{{- $s = toString $v -}}{{- end -}}
+{{- end -}}
+{{- $args = concat $args (list (printf "--%s" $k) $s) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $args -}}
+{{- end -}}

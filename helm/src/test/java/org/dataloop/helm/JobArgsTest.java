@@ -1,0 +1,79 @@
+package org.dataloop.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.dataloop.common.config.CommonOptions;
+import org.dataloop.common.config.JobOptions;
+import org.dataloop.common.runtime.JobRunner;
+import org.dataloop.heartbeat.HeartbeatJob;
+
+/** The arguments the chart renders are accepted by the job's own option parser: chart and code cannot drift apart. */
+class JobArgsTest {
+
+    static List<String> args(JsonNode flinkDeployment) {
+        List<String> args = new ArrayList<>();
+        flinkDeployment.path("spec").path("job").path("args").forEach(a -> args.add(a.asText()));
+        return args;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-dev.yaml", "values-prod.yaml"})
+    void heartbeatJobParsesTheRenderedArguments(String valuesFile) {
+        JsonNode d = Chart.flinkDeployments(Chart.template(valuesFile)).get("heartbeat-job");
+        List<String> args = args(d);
+        JobOptions options = JobRunner.parse(new HeartbeatJob(), args.toArray(String[]::new));
+
+        assertThat(options.local()).isFalse();
+        assertThat(options.replay()).isFalse();
+        JsonNode conf = d.path("spec").path("flinkConfiguration");
+        // the job's programmatic settings agree with the cluster configuration the chart renders
+        assertThat(options.get(CommonOptions.CHECKPOINT_INTERVAL))
+                .isEqualTo(org.apache.flink.util.TimeUtils.parseDuration(conf.path("execution.checkpointing.interval").asText()));
+        assertThat(options.get(CommonOptions.STATE_BACKEND).name()).isEqualTo(conf.path("state.backend.type").asText());
+        assertThat(options.get(CommonOptions.RESTART_ATTEMPTS)).isEqualTo(Integer.parseInt(conf.path("restart-strategy.fixed-delay.attempts").asText()));
+        assertThat(options.get(CommonOptions.RESTART_DELAY))
+                .isEqualTo(org.apache.flink.util.TimeUtils.parseDuration(conf.path("restart-strategy.fixed-delay.delay").asText()));
+        assertThat(options.get(CommonOptions.KAFKA_PROPERTIES_FILE)).isEqualTo("/etc/dataloop/kafka/client.properties");
+        assertThat(options.get(CommonOptions.PAIMON_CATALOG_OPTIONS_FILE)).isEqualTo("/etc/dataloop/paimon/catalog.properties");
+        assertThat(options.getOptional(CommonOptions.KAFKA_BOOTSTRAP)).isPresent();
+        assertThat(options.getOptional(CommonOptions.PAIMON_WAREHOUSE)).isPresent();
+        assertThat(options.getOptional(CommonOptions.FLUSS_BOOTSTRAP)).isPresent();
+        assertThat(options.getOptional(CommonOptions.SAVEPOINT_PATH)).as("restores come from the operator, not --savepoint.path").isEmpty();
+        assertThat(options.get(HeartbeatJob.ALLOWED_LATENESS)).isEqualTo(Duration.ofHours(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-prod.yaml"})
+    void overriddenAndRemovedOptionsStillParse(String valuesFile) {
+        JsonNode d = Chart.flinkDeployments(Chart.template(valuesFile, Map.of(
+                "jobs.heartbeat-job.options.paimon\\.buckets", 8,
+                "jobs.heartbeat-job.options.fluss\\.bootstrap-servers", "",
+                "jobs.heartbeat-job.options.auto-rate\\.emit-interval", "30 s",
+                "jobs.heartbeat-job.stateBackend", "hashmap"))).get("heartbeat-job");
+        JobOptions options = JobRunner.parse(new HeartbeatJob(), args(d).toArray(String[]::new));
+        assertThat(options.get(CommonOptions.PAIMON_BUCKETS)).isEqualTo(8);
+        assertThat(options.getOptional(CommonOptions.FLUSS_BOOTSTRAP)).isEmpty();
+        assertThat(options.get(HeartbeatJob.EMIT_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.get(CommonOptions.STATE_BACKEND)).isEqualTo(CommonOptions.StateBackend.hashmap);
+        assertThat(d.path("spec").path("flinkConfiguration").path("state.backend.type").asText()).isEqualTo("hashmap");
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutAKafkaSecretNoPropertiesFileIsMountedOrPassed() {
+        JsonNode d = Chart.flinkDeployments(Chart.template("values.yaml", Map.of("secrets.kafka.secretName", ""))).get("heartbeat-job");
+        List<String> args = args(d);
+        assertThat(args).doesNotContain("--kafka.properties-file").contains("--paimon.catalog-options-file");
+        assertThat(d.path("spec").path("podTemplate").toString()).doesNotContain("kafka-client");
+        JobOptions options = JobRunner.parse(new HeartbeatJob(), args.toArray(String[]::new));
+        assertThat(options.getOptional(CommonOptions.KAFKA_PROPERTIES_FILE)).isEmpty();
+    }
+}
