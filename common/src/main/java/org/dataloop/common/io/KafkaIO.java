@@ -66,13 +66,19 @@ public final class KafkaIO {
 
     /** Exactly-once JSON sink for a KAFKA table; messages are keyed by {@code keyColumn} (null for no key). */
     public static <T> KafkaSink<T> sink(JobOptions options, TableDef<T> def, String topic, String keyColumn) {
+        return sink(options, def, topic, keyColumn, DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    /** JSON sink for a KAFKA table with the given guarantee (exactly once: transactions committed at checkpoints). */
+    public static <T> KafkaSink<T> sink(JobOptions options, TableDef<T> def, String topic, String keyColumn,
+            DeliveryGuarantee guarantee) {
         Properties props = clientProperties(options);
         props.setProperty("transaction.timeout.ms",
                 String.valueOf(options.get(CommonOptions.KAFKA_TRANSACTION_TIMEOUT).toMillis()));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers(options))
                 .setKafkaProducerConfig(props)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setDeliveryGuarantee(guarantee)
                 // unique per job and topic, stable across restarts, so transactions are fenced and resumed
                 .setTransactionalIdPrefix(options.job() + "-" + topic)
                 .setRecordSerializer(new JsonRowSerializer<>(def, topic, keyColumn))

@@ -37,6 +37,7 @@ public final class TableDef<T> implements Serializable {
     public record Column<T>(String name, ColumnType type, boolean nullable, Getter<T> getter) implements Serializable {}
 
     private final String defaultName;
+    private final String defaultStoreName;
     private final Store store;
     private final List<Column<T>> columns;
     private final List<String> primaryKey;
@@ -49,6 +50,7 @@ public final class TableDef<T> implements Serializable {
 
     private TableDef(Builder<T> b) {
         this.defaultName = b.name;
+        this.defaultStoreName = b.storeName == null ? b.name : b.storeName;
         this.store = b.store;
         this.columns = List.copyOf(b.columns);
         this.primaryKey = List.copyOf(b.primaryKey);
@@ -67,6 +69,8 @@ public final class TableDef<T> implements Serializable {
 
     /** The default name, also the file name of local output: {@code <name>.jsonl}. */
     public String defaultName() { return defaultName; }
+    /** The default table or topic name in the store; the default name unless the builder set another. */
+    public String defaultStoreName() { return defaultStoreName; }
     public Store store() { return store; }
     public List<Column<T>> columns() { return columns; }
     public List<String> primaryKey() { return primaryKey; }
@@ -78,9 +82,9 @@ public final class TableDef<T> implements Serializable {
         if (nameOption == null) {
             nameOption = ConfigOptions.key("table." + defaultName)
                     .stringType()
-                    .defaultValue(defaultName)
+                    .defaultValue(defaultStoreName)
                     .withDescription("Name of the " + store.name().toLowerCase() + " "
-                            + (store == Store.KAFKA ? "topic" : "table") + " '" + defaultName + "'.");
+                            + (store == Store.KAFKA ? "topic" : "table") + " '" + defaultStoreName + "'.");
         }
         return nameOption;
     }
@@ -116,6 +120,7 @@ public final class TableDef<T> implements Serializable {
         private final Map<String, String> storeOptions = new LinkedHashMap<>();
         private OpOf<T> opOf = row -> "+I";
         private String kafkaKey;
+        private String storeName;
 
         private Builder(String name, Store store) {
             this.name = Objects.requireNonNull(name);
@@ -155,6 +160,12 @@ public final class TableDef<T> implements Serializable {
 
         public Builder<T> kafkaKey(String column) {
             this.kafkaKey = column;
+            return this;
+        }
+
+        /** A default table/topic name in the store other than the table's name (e.g. a topic with dashes). */
+        public Builder<T> storeName(String storeName) {
+            this.storeName = storeName;
             return this;
         }
 

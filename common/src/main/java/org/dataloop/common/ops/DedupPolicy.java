@@ -16,6 +16,16 @@ public interface DedupPolicy<E> extends Serializable {
      */
     long horizonMs(long slot);
 
+    /**
+     * Whether an event of {@code slot} arriving at {@code watermark} is late (goes to the dead letters).
+     * By default: once its slot is final. A policy may be stricter (e.g. late as soon as the watermark
+     * passes the event while the slot is forgotten later, at a coarser horizon), but it must be true
+     * whenever {@code horizonMs(slot) <= watermark}, since a final slot is no longer remembered.
+     */
+    default boolean isLate(long slot, long watermark) {
+        return horizonMs(slot) <= watermark;
+    }
+
     /** Events as text for the dead letters of late events (the parsed event, re-serialized). */
     String toJson(E event);
 

@@ -45,10 +45,11 @@ public final class TimeSlotDeduplicator<E> extends KeyedProcessFunction<String, 
     public void processElement(E event, Context ctx, Collector<E> out) throws Exception {
         long slot = policy.slot(event);
         long horizon = policy.horizonMs(slot);
-        if (horizon <= ctx.timerService().currentWatermark()) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (policy.isLate(slot, watermark)) {
             late.inc();
             ctx.output(LATE, DeadLetter.of(job, policy.stream(), "late",
-                    "event time is final: the watermark passed " + horizon + " ms", policy.toJson(event)));
+                    "event time is final: the watermark is at " + watermark + " ms", policy.toJson(event)));
             return;
         }
         long word = slot >>> 6;

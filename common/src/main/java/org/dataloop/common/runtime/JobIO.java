@@ -13,6 +13,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.CompositeType;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
@@ -138,6 +139,11 @@ public final class JobIO {
 
     /** Writes rows to the table's stores (see the class comment) and counts them. */
     public <T> void write(TableDef<T> def, DataStream<T> rows) {
+        write(def, rows, DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    /** As {@link #write(TableDef, DataStream)}, with the delivery guarantee of a KAFKA table's sink. */
+    public <T> void write(TableDef<T> def, DataStream<T> rows, DeliveryGuarantee kafkaGuarantee) {
         String name = options.get(def.nameOption());
         String id = def.defaultName();
         DataStream<T> counted = rows.map(new CountRows<T>(id)).returns(rows.getType()).uid("count-" + id).name("count " + id);
@@ -172,7 +178,7 @@ public final class JobIO {
             case KAFKA -> {
                 if (options.outputDir().isPresent()) break;
                 if (options.getOptional(CommonOptions.KAFKA_BOOTSTRAP).isPresent()) {
-                    counted.sinkTo(KafkaIO.sink(options, def, name, def.kafkaKey())).uid("kafka-" + id).name("kafka " + name);
+                    counted.sinkTo(KafkaIO.sink(options, def, name, def.kafkaKey(), kafkaGuarantee)).uid("kafka-" + id).name("kafka " + name);
                 } else if (options.local() && options.getOptional(CommonOptions.PAIMON_WAREHOUSE).isPresent()) {
                     // a local run without Kafka keeps the topic as a lake table (e.g. the demo's dead letters)
                     if (lake == null) lake = PaimonTables.fromOptions(options);
