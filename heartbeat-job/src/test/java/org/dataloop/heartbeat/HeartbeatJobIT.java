@@ -28,7 +28,9 @@ import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.io.FlussTables;
 import org.dataloop.common.io.PaimonTables;
 import org.dataloop.common.runtime.JobRunner;
+import org.dataloop.common.testing.Await;
 import org.dataloop.common.testing.KafkaTestCluster;
+import org.dataloop.common.testing.ReplayFiles;
 import org.dataloop.common.testing.LakeFixtures;
 
 /**
@@ -47,8 +49,6 @@ class HeartbeatJobIT {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final Duration WAIT = Duration.ofSeconds(90);
-    /** What an await probe last looked at, for the failure message. */
-    private static volatile Object lastSeen;
 
     @TempDir
     Path tmp;
@@ -208,7 +208,7 @@ class HeartbeatJobIT {
         try {
             List<Map<String, Object>> daily = await(() -> {
                 List<Map<String, Object>> rows = new ArrayList<>(lake.readAll("dws_daily_auto_rate"));
-                lastSeen = rows;
+                Await.seen(rows);
                 rows.removeIf(r -> !r.get("date_key").equals("2026-11-20"));
                 boolean complete = rows.stream().mapToLong(r -> (Long) r.get("total_duration_seconds")).sum() == 120;
                 return complete && rows.size() == expected.size() ? rows : null;
@@ -229,18 +229,6 @@ class HeartbeatJobIT {
     }
 
     private static <T> T await(Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Exception last = null;
-        lastSeen = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                T v = probe.call();
-                if (v != null) return v;
-            } catch (Exception e) {
-                last = e; // e.g. a table not created yet
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("condition not met within " + WAIT + "; last seen: " + lastSeen, last);
+        return Await.until(WAIT, probe);
     }
 }

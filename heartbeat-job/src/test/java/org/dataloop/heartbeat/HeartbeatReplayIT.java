@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.dataloop.common.testing.ReplayFiles;
 
 /** The local replay interface of contract §7, run the way a user runs it: {@code bin/dataloop run heartbeat-job --local ...}. */
 class HeartbeatReplayIT {

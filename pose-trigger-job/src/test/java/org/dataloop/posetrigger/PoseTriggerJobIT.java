@@ -30,6 +30,7 @@ import org.dataloop.common.runtime.JobRunner;
 import org.dataloop.common.sim.FleetSimulator;
 import org.dataloop.common.sim.InjectedBrake;
 import org.dataloop.common.sim.SimulatorConfig;
+import org.dataloop.common.testing.Await;
 import org.dataloop.common.testing.KafkaTestCluster;
 
 /**
@@ -187,17 +188,6 @@ class PoseTriggerJobIT {
     }
 
     private static <T> T await(Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                T v = probe.call();
-                if (v != null) return v;
-            } catch (Exception e) {
-                last = e; // e.g. a table not created yet
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("condition not met within " + WAIT, last);
+        return Await.until(WAIT, probe);
     }
 }

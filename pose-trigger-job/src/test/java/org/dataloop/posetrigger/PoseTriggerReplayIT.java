@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.dataloop.common.sim.FleetSimulator;
 import org.dataloop.common.sim.InjectedBrake;
 import org.dataloop.common.sim.SimulatorConfig;
+import org.dataloop.common.testing.ReplayFiles;
 
 /**
  * The local replay interface of contract §7, run the way a user runs it, on simulator data with injected

@@ -1,4 +1,4 @@
-package org.dataloop.heartbeat;
+package org.dataloop.common.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,10 +12,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import org.dataloop.common.parse.JsonParsers;
 
 /** Reads changelog JSON Lines output the way the contract defines it: the last +I/+U per key wins, -D removes. */
-final class ReplayFiles {
+public final class ReplayFiles {
     private ReplayFiles() {}
 
-    static List<Map<String, Object>> lines(Path file) throws IOException {
+    public static List<Map<String, Object>> lines(Path file) throws IOException {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             if (!line.isBlank()) out.add(JsonParsers.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {}));
@@ -23,7 +23,7 @@ final class ReplayFiles {
         return out;
     }
 
-    static Map<String, Map<String, Object>> finalRows(Path file, List<String> primaryKey) throws IOException {
+    public static Map<String, Map<String, Object>> finalRows(Path file, List<String> primaryKey) throws IOException {
         Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
         for (Map<String, Object> r : lines(file)) {
             String op = (String) r.get("op");
@@ -33,7 +33,7 @@ final class ReplayFiles {
         return rows;
     }
 
-    static String key(Map<String, Object> row, List<String> primaryKey) {
+    public static String key(Map<String, Object> row, List<String> primaryKey) {
         StringBuilder sb = new StringBuilder();
         for (String k : primaryKey) sb.append(row.get(k)).append('|');
         return sb.toString();
