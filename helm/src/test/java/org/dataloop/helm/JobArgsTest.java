@@ -15,6 +15,7 @@ import org.dataloop.common.config.CommonOptions;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.runtime.JobRunner;
 import org.dataloop.heartbeat.HeartbeatJob;
+import org.dataloop.posetrigger.PoseTriggerJob;
 
 /** The arguments the chart renders are accepted by the job's own option parser: chart and code cannot drift apart. */
 class JobArgsTest {
@@ -75,5 +76,17 @@ class JobArgsTest {
         assertThat(d.path("spec").path("podTemplate").toString()).doesNotContain("kafka-client");
         JobOptions options = JobRunner.parse(new HeartbeatJob(), args.toArray(String[]::new));
         assertThat(options.getOptional(CommonOptions.KAFKA_PROPERTIES_FILE)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-dev.yaml", "values-prod.yaml"})
+    void poseTriggerJobParsesTheRenderedArguments(String valuesFile) {
+        JsonNode d = Chart.flinkDeployments(Chart.template(valuesFile)).get("pose-trigger-job");
+        assertThat(d).as("pose-trigger-job is deployed").isNotNull();
+        JobOptions options = JobRunner.parse(new PoseTriggerJob(), args(d).toArray(String[]::new));
+        assertThat(options.getOptional(CommonOptions.KAFKA_BOOTSTRAP)).isPresent();
+        assertThat(options.getOptional(CommonOptions.PAIMON_WAREHOUSE)).isPresent();
+        assertThat(options.getOptional(CommonOptions.SAVEPOINT_PATH)).isEmpty();
+        assertThat(options.get(PoseTriggerJob.DELIVERY)).isEqualTo(PoseTriggerJob.Delivery.exactly_once);
     }
 }
