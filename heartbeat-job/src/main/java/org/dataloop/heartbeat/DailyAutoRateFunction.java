@@ -1,5 +1,7 @@
 package org.dataloop.heartbeat;
 
+import org.dataloop.common.heartbeat.AutoRateMath;
+
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Iterator;

@@ -1,5 +1,7 @@
 package org.dataloop.heartbeat;
 
+import org.dataloop.common.tables.HeartbeatTables;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

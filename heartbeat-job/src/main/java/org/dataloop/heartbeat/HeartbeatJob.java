@@ -1,5 +1,9 @@
 package org.dataloop.heartbeat;
 
+import org.dataloop.common.heartbeat.HeartbeatDedupPolicy;
+import org.dataloop.common.heartbeat.HeartbeatEnricher;
+import org.dataloop.common.tables.HeartbeatTables;
+
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;

@@ -1,5 +1,7 @@
 package org.dataloop.heartbeat;
 
+import org.dataloop.common.tables.HeartbeatTables;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.dataloop.heartbeat.HeartbeatTestData.DAY_START;

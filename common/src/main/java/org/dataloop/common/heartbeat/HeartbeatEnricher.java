@@ -1,4 +1,4 @@
-package org.dataloop.heartbeat;
+package org.dataloop.common.heartbeat;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,17 +18,17 @@ import org.dataloop.common.event.Heartbeat;
  * On a miss, codes fall back to the raw fact value ({@code UNKNOWN} when that is missing too) and names
  * and attributes are null (contract §3).
  */
-final class HeartbeatEnricher extends RichMapFunction<Heartbeat, EnrichedHeartbeat> {
+public final class HeartbeatEnricher extends RichMapFunction<Heartbeat, EnrichedHeartbeat> {
     private static final long serialVersionUID = 1L;
 
-    static final List<DimensionDef> DIMENSIONS = List.of(DimensionDef.DIM_CAR, DimensionDef.DIM_CITY_AREA, DimensionDef.DIM_ROUTE);
-    static final String UNKNOWN = "UNKNOWN";
+    public static final List<DimensionDef> DIMENSIONS = List.of(DimensionDef.DIM_CAR, DimensionDef.DIM_CITY_AREA, DimensionDef.DIM_ROUTE);
+    public static final String UNKNOWN = "UNKNOWN";
 
     private final DimensionTables tables;
     private final Duration refresh;
     private transient DimensionCache dims;
 
-    HeartbeatEnricher(DimensionTables tables, Duration refresh) {
+    public HeartbeatEnricher(DimensionTables tables, Duration refresh) {
         this.tables = tables;
         this.refresh = refresh;
     }
@@ -56,7 +56,7 @@ final class HeartbeatEnricher extends RichMapFunction<Heartbeat, EnrichedHeartbe
         return e;
     }
 
-    static String codeOr(Map<String, Object> row, String column, String raw) {
+    public static String codeOr(Map<String, Object> row, String column, String raw) {
         String code = text(row, column);
         if (code != null) return code;
         return raw == null || raw.isEmpty() ? UNKNOWN : raw;

@@ -1,4 +1,4 @@
-package org.dataloop.heartbeat;
+package org.dataloop.common.heartbeat;
 
 import java.time.Instant;
 import java.time.LocalDate;

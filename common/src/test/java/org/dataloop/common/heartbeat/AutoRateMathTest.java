@@ -1,4 +1,4 @@
-package org.dataloop.heartbeat;
+package org.dataloop.common.heartbeat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

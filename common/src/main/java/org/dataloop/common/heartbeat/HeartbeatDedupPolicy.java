@@ -1,24 +1,25 @@
-package org.dataloop.heartbeat;
+package org.dataloop.common.heartbeat;
 
 import java.time.Duration;
 import java.time.ZoneId;
 
 import org.dataloop.common.event.Heartbeat;
 import org.dataloop.common.io.RowJson;
+import org.dataloop.common.tables.HeartbeatTables;
 import org.dataloop.common.ops.DedupPolicy;
 
 /**
  * Heartbeats are unique per (car_id, ts_second), and a second is final once the watermark passes the end
  * of its local day plus the allowed lateness: then its daily row is final and the heartbeat is late.
  */
-final class HeartbeatDedupPolicy implements DedupPolicy<Heartbeat> {
+public final class HeartbeatDedupPolicy implements DedupPolicy<Heartbeat> {
     private static final long serialVersionUID = 1L;
 
     private final String zone;
     private final long allowedLatenessMs;
     private transient ZoneId zoneId;
 
-    HeartbeatDedupPolicy(ZoneId zone, Duration allowedLateness) {
+    public HeartbeatDedupPolicy(ZoneId zone, Duration allowedLateness) {
         this.zone = zone.getId();
         this.allowedLatenessMs = allowedLateness.toMillis();
     }

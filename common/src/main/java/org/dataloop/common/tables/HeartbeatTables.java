@@ -1,4 +1,4 @@
-package org.dataloop.heartbeat;
+package org.dataloop.common.tables;
 
 import java.io.Serializable;
 
