@@ -1,7 +1,5 @@
 package org.dataloop.heartbeat;
 
-import org.dataloop.common.heartbeat.AutoRateMath;
-
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Iterator;
@@ -16,6 +14,7 @@ import org.apache.flink.util.Collector;
 
 import org.dataloop.common.event.DailyAutoRate;
 import org.dataloop.common.event.EnrichedHeartbeat;
+import org.dataloop.common.heartbeat.AutoRateMath;
 
 /**
  * Per car: the daily auto-rate and mileage of each (date_key, city, area, route) group it drove in.

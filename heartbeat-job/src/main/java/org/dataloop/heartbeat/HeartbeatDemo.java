@@ -1,7 +1,5 @@
 package org.dataloop.heartbeat;
 
-import org.dataloop.common.tables.HeartbeatTables;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +12,7 @@ import java.util.stream.Stream;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.io.PaimonTables;
 import org.dataloop.common.runtime.JobRunner;
+import org.dataloop.common.tables.HeartbeatTables;
 
 /**
  * {@code bin/dataloop demo [DIR]}: a simulated fleet through heartbeat-job on an in-process MiniCluster, into a

@@ -1,9 +1,5 @@
 package org.dataloop.heartbeat;
 
-import org.dataloop.common.heartbeat.HeartbeatDedupPolicy;
-import org.dataloop.common.heartbeat.HeartbeatEnricher;
-import org.dataloop.common.tables.HeartbeatTables;
-
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -20,6 +16,9 @@ import org.dataloop.common.dim.DimensionDef;
 import org.dataloop.common.event.DailyAutoRate;
 import org.dataloop.common.event.EnrichedHeartbeat;
 import org.dataloop.common.event.Heartbeat;
+import org.dataloop.common.heartbeat.HeartbeatDedupPolicy;
+import org.dataloop.common.heartbeat.HeartbeatEnricher;
+import org.dataloop.common.heartbeat.HeartbeatOptions;
 import org.dataloop.common.io.TableDef;
 import org.dataloop.common.ops.TimeSlotDeduplicator;
 import org.dataloop.common.parse.HeartbeatParser;
@@ -27,6 +26,7 @@ import org.dataloop.common.parse.RecordParser;
 import org.dataloop.common.runtime.JobDefinition;
 import org.dataloop.common.runtime.JobIO;
 import org.dataloop.common.runtime.JobRunner;
+import org.dataloop.common.tables.HeartbeatTables;
 
 /**
  * heartbeat-job: Kafka {@code heartbeat} → validate → de-duplicate → {@code ods_heartbeat} (lake) →
@@ -35,12 +35,6 @@ import org.dataloop.common.runtime.JobRunner;
  */
 public final class HeartbeatJob implements JobDefinition {
 
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("heartbeat.out-of-orderness")
-            .durationType().defaultValue(Duration.ofSeconds(5))
-            .withDescription("How far heartbeats may arrive out of order (watermark bound).");
-    public static final ConfigOption<Duration> ALLOWED_LATENESS = ConfigOptions.key("auto-rate.allowed-lateness")
-            .durationType().defaultValue(Duration.ofHours(1))
-            .withDescription("A day's auto-rate rows are final this long after the local day ends; later heartbeats go to the DLQ as late.");
     public static final ConfigOption<Duration> EMIT_INTERVAL = ConfigOptions.key("auto-rate.emit-interval")
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("A changed daily row is re-emitted at most once per this much event time.");
@@ -78,15 +72,15 @@ public final class HeartbeatJob implements JobDefinition {
 
     @Override
     public List<ConfigOption<?>> options() {
-        return List.of(OUT_OF_ORDERNESS, ALLOWED_LATENESS, EMIT_INTERVAL);
+        return List.of(HeartbeatOptions.OUT_OF_ORDERNESS, HeartbeatOptions.ALLOWED_LATENESS, EMIT_INTERVAL);
     }
 
     @Override
     public void defineWorkflow(JobIO io, JobOptions options) {
         ZoneId zone = options.zone();
-        Duration lateness = options.get(ALLOWED_LATENESS);
+        Duration lateness = options.get(HeartbeatOptions.ALLOWED_LATENESS);
 
-        SingleOutputStreamOperator<Heartbeat> heartbeats = io.read(new HeartbeatParser(), options.get(OUT_OF_ORDERNESS));
+        SingleOutputStreamOperator<Heartbeat> heartbeats = io.read(new HeartbeatParser(), options.get(HeartbeatOptions.OUT_OF_ORDERNESS));
 
         SingleOutputStreamOperator<Heartbeat> unique = heartbeats
                 .keyBy(h -> h.carId, Types.STRING)

@@ -1,7 +1,5 @@
 package org.dataloop.heartbeat;
 
-import org.dataloop.common.heartbeat.HeartbeatDedupPolicy;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.dataloop.heartbeat.HeartbeatTestData.DAY_START;
 import static org.dataloop.heartbeat.HeartbeatTestData.NEXT_DAY_START;
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import org.dataloop.common.event.DeadLetter;
 import org.dataloop.common.event.Heartbeat;
+import org.dataloop.common.heartbeat.HeartbeatDedupPolicy;
 import org.dataloop.common.ops.TimeSlotDeduplicator;
 
 class HeartbeatDeduplicationTest {

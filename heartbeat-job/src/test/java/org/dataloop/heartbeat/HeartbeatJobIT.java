@@ -1,7 +1,5 @@
 package org.dataloop.heartbeat;
 
-import org.dataloop.common.tables.HeartbeatTables;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.dataloop.heartbeat.HeartbeatTestData.DAY_START;
@@ -30,10 +28,11 @@ import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.io.FlussTables;
 import org.dataloop.common.io.PaimonTables;
 import org.dataloop.common.runtime.JobRunner;
+import org.dataloop.common.tables.HeartbeatTables;
 import org.dataloop.common.testing.Await;
 import org.dataloop.common.testing.KafkaTestCluster;
-import org.dataloop.common.testing.ReplayFiles;
 import org.dataloop.common.testing.LakeFixtures;
+import org.dataloop.common.testing.ReplayFiles;
 
 /**
  * heartbeat-job end to end on real parts: an in-JVM Kafka broker, Paimon on local disk, Fluss's test

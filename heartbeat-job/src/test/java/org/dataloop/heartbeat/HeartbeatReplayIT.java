@@ -1,7 +1,5 @@
 package org.dataloop.heartbeat;
 
-import org.dataloop.common.tables.HeartbeatTables;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.dataloop.heartbeat.HeartbeatTestData.DAY_START;
 import static org.dataloop.heartbeat.HeartbeatTestData.NEXT_DAY_START;
@@ -16,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.dataloop.common.tables.HeartbeatTables;
 import org.dataloop.common.testing.ReplayFiles;
 
 /** The local replay interface of contract §7, run the way a user runs it: {@code bin/dataloop run heartbeat-job --local ...}. */

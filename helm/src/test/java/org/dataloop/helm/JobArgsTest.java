@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.dataloop.common.config.CommonOptions;
 import org.dataloop.common.config.JobOptions;
+import org.dataloop.common.heartbeat.HeartbeatOptions;
 import org.dataloop.common.runtime.JobRunner;
 import org.dataloop.heartbeat.HeartbeatJob;
 import org.dataloop.posetrigger.PoseTriggerJob;
@@ -49,7 +50,7 @@ class JobArgsTest {
         assertThat(options.getOptional(CommonOptions.PAIMON_WAREHOUSE)).isPresent();
         assertThat(options.getOptional(CommonOptions.FLUSS_BOOTSTRAP)).isPresent();
         assertThat(options.getOptional(CommonOptions.SAVEPOINT_PATH)).as("restores come from the operator, not --savepoint.path").isEmpty();
-        assertThat(options.get(HeartbeatJob.ALLOWED_LATENESS)).isEqualTo(Duration.ofHours(1));
+        assertThat(options.get(HeartbeatOptions.ALLOWED_LATENESS)).isEqualTo(Duration.ofHours(1));
     }
 
     @ParameterizedTest
