@@ -1,0 +1,279 @@
+package org.dataloop.casemetrics;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import org.dataloop.common.dim.DimensionCache;
+import org.dataloop.common.dim.DimensionDef;
+import org.dataloop.common.dim.DimensionTables;
+import org.dataloop.common.event.CaseChunk;
+import org.dataloop.common.event.CaseDetail;
+import org.dataloop.common.event.EnrichedHeartbeat;
+import org.dataloop.common.heartbeat.AutoRateMath;
+import org.dataloop.common.heartbeat.HeartbeatEnricher;
+import org.dataloop.common.metrics.JobCounter;
+
+/**
+ * Per car: its recent heartbeat context (as {@link ContextSegment}s) and its cases. A case is emitted once
+ * the event time (the heartbeat watermark) has passed {@code start_ts + window}: then every heartbeat that
+ * can give it context has arrived, so a case uploaded before its heartbeats still gets the right context.
+ * Its context is the heartbeat nearest to {@code start_ts} within ±window (ties: the earlier), else
+ * {@code UNKNOWN}. Later chunks update the case (a new earliest start re-resolves the context).
+ *
+ * <p>Outputs: the {@code dwd_case_detail} rows; side outputs {@link #CHUNKS} (first arrivals of each chunk,
+ * for {@code ods_case_mapping}) and {@link #CASE_COUNTS} (+1/−1 per date, city and trigger type).
+ *
+ * <p>State is bounded by {@code retention}: heartbeat context older than the watermark minus retention is
+ * dropped, and a case is dropped {@code retention} after its start (or after its first chunk arrived, if
+ * that is later). A case whose context window is already older than that is resolved with what is left
+ * and counted in {@code cases_beyond_retention}.
+ */
+public final class CaseContextFunction extends KeyedCoProcessFunction<String, EnrichedHeartbeat, CaseChunk, CaseDetail> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<CaseChunk> CHUNKS = new OutputTag<>("case-chunks") {};
+    public static final OutputTag<MetricDelta> CASE_COUNTS = new OutputTag<>("case-counts") {};
+    public static final String CASES_BEYOND_RETENTION = "cases_beyond_retention";
+
+    private static final long CLEANUP_GRANULARITY_MS = 60_000;
+
+    private final String zone;
+    private final long windowMs;
+    private final long retentionMs;
+    private final DimensionTables dimensionTables;
+    private final Duration dimRefresh;
+
+    private transient ZoneId zoneId;
+    private transient ValueState<ContextSegment> openSegment;
+    private transient MapState<Long, ContextSegment> closedSegments;
+    private transient MapState<String, CaseState> cases;
+    private transient DimensionCache dims;
+    private transient JobCounter duplicates;
+    private transient JobCounter beyondRetention;
+
+    public CaseContextFunction(ZoneId zone, Duration window, Duration retention, DimensionTables dimensionTables, Duration dimRefresh) {
+        this.zone = zone.getId();
+        this.windowMs = window.toMillis();
+        this.retentionMs = retention.toMillis();
+        this.dimensionTables = dimensionTables;
+        this.dimRefresh = dimRefresh;
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        zoneId = ZoneId.of(zone);
+        openSegment = getRuntimeContext().getState(new ValueStateDescriptor<>("open-segment", Types.POJO(ContextSegment.class)));
+        closedSegments = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("closed-segments", Types.LONG, Types.POJO(ContextSegment.class)));
+        cases = getRuntimeContext().getMapState(new MapStateDescriptor<>("cases", Types.STRING, Types.POJO(CaseState.class)));
+        dims = new DimensionCache(dimensionTables, List.of(DimensionDef.DIM_ORDER), dimRefresh);
+        duplicates = JobCounter.register(getRuntimeContext(), JobCounter.DUPLICATES_DROPPED, "stream", "case_mapping");
+        beyondRetention = JobCounter.register(getRuntimeContext(), CASES_BEYOND_RETENTION, "stream", "case_mapping");
+    }
+
+    /** A heartbeat (de-duplicated, enriched): extends the car's context. */
+    @Override
+    public void processElement1(EnrichedHeartbeat e, Context ctx, Collector<CaseDetail> out) throws Exception {
+        long second = e.heartbeat.tsSecond;
+        long watermark = ctx.timerService().currentWatermark();
+        // behind the watermark: cases may already be resolved without it; using it for later ones only would
+        // make a case's context depend on when it was resolved
+        if (second * 1000 <= watermark) return;
+        ContextSegment open = openSegment.value();
+        if (open != null && open.contains(second)) return;
+        if (open != null && second == open.lastSecond + 1 && open.sameContext(e)) {
+            open.lastSecond = second;
+            openSegment.update(open);
+            return;
+        }
+        if (open != null && second < open.firstSecond) {
+            closedSegments.put(second, ContextSegment.of(e)); // out of order: a segment of its own
+        } else {
+            if (open != null) closedSegments.put(open.firstSecond, open);
+            openSegment.update(ContextSegment.of(e));
+        }
+        ctx.timerService().registerEventTimeTimer(cleanupTime(second));
+    }
+
+    /** A case chunk: first arrivals go to the ODS and update their case. */
+    @Override
+    public void processElement2(CaseChunk chunk, Context ctx, Collector<CaseDetail> out) throws Exception {
+        CaseState state = cases.get(chunk.caseId);
+        if (state != null && state.hasChunk(chunk.chunkId)) {
+            duplicates.inc();
+            return;
+        }
+        ctx.output(CHUNKS, chunk);
+        long watermark = ctx.timerService().currentWatermark();
+        long previousStart = state == null ? Long.MAX_VALUE : state.row.startTs;
+        if (state == null) {
+            state = newCase(chunk, watermark);
+            ctx.timerService().registerEventTimeTimer(state.expireAtMs);
+        } else {
+            addChunk(state, chunk);
+        }
+        if (state.row.startTs < previousStart) state.resolved = false;
+        if (state.resolved) {
+            emit(state, ctx, out);
+        } else if (state.row.startTs + windowMs <= watermark) {
+            resolve(state, watermark);
+            emit(state, ctx, out);
+        } else {
+            ctx.timerService().registerEventTimeTimer(state.row.startTs + windowMs);
+        }
+        cases.put(chunk.caseId, state);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CaseDetail> out) throws Exception {
+        Iterator<Map.Entry<String, CaseState>> it = cases.iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, CaseState> entry = it.next();
+            CaseState state = entry.getValue();
+            if (!state.resolved && state.row.startTs + windowMs <= timestamp) {
+                resolve(state, timestamp);
+                emit(state, ctx, out);
+                entry.setValue(state);
+            }
+            if (state.expireAtMs <= timestamp) it.remove();
+        }
+        if (cases.isEmpty()) cases.clear();
+
+        Iterator<ContextSegment> segments = closedSegments.values().iterator();
+        while (segments.hasNext()) {
+            if (expired(segments.next(), timestamp)) segments.remove();
+        }
+        if (closedSegments.isEmpty()) closedSegments.clear();
+        ContextSegment open = openSegment.value();
+        if (open != null && expired(open, timestamp)) {
+            openSegment.clear();
+        } else if (open != null) {
+            ctx.timerService().registerEventTimeTimer(cleanupTime(open.lastSecond));
+        }
+    }
+
+    private boolean expired(ContextSegment s, long watermark) {
+        return s.lastSecond * 1000 + retentionMs <= watermark;
+    }
+
+    /** Cleanup timers are rounded up to the minute, so a car has at most one per minute of event time. */
+    private long cleanupTime(long second) {
+        long due = second * 1000 + retentionMs;
+        return (Math.floorDiv(due, CLEANUP_GRANULARITY_MS) + 1) * CLEANUP_GRANULARITY_MS;
+    }
+
+    private CaseState newCase(CaseChunk chunk, long watermark) {
+        CaseState state = new CaseState();
+        CaseDetail row = new CaseDetail();
+        row.caseId = chunk.caseId;
+        row.carId = chunk.carId;
+        row.startTs = chunk.startTs;
+        row.endTs = chunk.endTs;
+        row.fileSize = chunk.fileSize == null ? 0 : chunk.fileSize;
+        row.chunkCount = 1;
+        state.row = row;
+        state.chunkIds = new String[] {chunk.chunkId};
+        showFirstChunk(state, chunk);
+        state.expireAtMs = Math.max(chunk.startTs, watermark) + retentionMs;
+        return state;
+    }
+
+    private static void addChunk(CaseState state, CaseChunk chunk) {
+        CaseDetail row = state.row;
+        if (CaseMath.isBefore(chunk, row.startTs, state.firstChunkId)) showFirstChunk(state, chunk);
+        row.startTs = Math.min(row.startTs, chunk.startTs);
+        row.endTs = Math.max(row.endTs, chunk.endTs);
+        row.fileSize += chunk.fileSize == null ? 0 : chunk.fileSize;
+        row.chunkCount++;
+        state.chunkIds = Arrays.copyOf(state.chunkIds, state.chunkIds.length + 1);
+        state.chunkIds[state.chunkIds.length - 1] = chunk.chunkId;
+    }
+
+    private static void showFirstChunk(CaseState state, CaseChunk chunk) {
+        state.firstChunkId = chunk.chunkId;
+        state.row.filePath = chunk.filePath;
+        state.row.dataType = chunk.dataType;
+        state.row.triggerType = chunk.triggerType;
+    }
+
+    /** Sets the context from the heartbeat nearest to start_ts within ±window, and the order from dim_order. */
+    private void resolve(CaseState state, long watermark) throws Exception {
+        CaseDetail row = state.row;
+        if (row.startTs - windowMs + retentionMs <= watermark) beyondRetention.inc();
+        ContextSegment best = null;
+        long bestSecond = 0;
+        long bestDistance = Long.MAX_VALUE;
+        List<ContextSegment> segments = new ArrayList<>();
+        closedSegments.values().forEach(segments::add);
+        if (openSegment.value() != null) segments.add(openSegment.value());
+        for (ContextSegment s : segments) {
+            long second = CaseMath.nearestSecond(s.firstSecond, s.lastSecond, row.startTs);
+            long distance = Math.abs(second * 1000 - row.startTs);
+            if (distance < bestDistance || distance == bestDistance && second < bestSecond) {
+                best = s;
+                bestSecond = second;
+                bestDistance = distance;
+            }
+        }
+        if (best != null && bestDistance <= windowMs) {
+            row.cityCode = best.cityCode;
+            row.areaCode = best.areaCode;
+            row.routeCode = best.routeCode;
+            row.taskId = best.taskId;
+            row.contextTsSecond = bestSecond;
+        } else {
+            row.cityCode = HeartbeatEnricher.UNKNOWN;
+            row.areaCode = HeartbeatEnricher.UNKNOWN;
+            row.routeCode = HeartbeatEnricher.UNKNOWN;
+            row.taskId = null;
+            row.contextTsSecond = null;
+        }
+        Map<String, Object> order = row.taskId == null ? null : dims.get(DimensionDef.DIM_ORDER, row.taskId);
+        row.orderId = order == null || order.get("order_id") == null ? null : order.get("order_id").toString();
+        row.customerId = order == null || order.get("customer_id") == null ? null : order.get("customer_id").toString();
+        row.dateKey = AutoRateMath.dateKey(Math.floorDiv(row.startTs, 1000), zoneId);
+        state.resolved = true;
+    }
+
+    /** Emits the case's row and moves its count when its date, city or trigger type changed. */
+    private void emit(CaseState state, Context ctx, Collector<CaseDetail> out) {
+        CaseDetail row = state.row;
+        boolean moved = state.emitted() && !(state.emittedDateKey.equals(row.dateKey)
+                && state.emittedCityCode.equals(row.cityCode) && state.emittedTriggerType.equals(row.triggerType));
+        if (!state.emitted() || moved) {
+            if (moved) {
+                ctx.output(CASE_COUNTS, MetricDelta.cases(state.emittedDateKey, state.emittedCityCode, state.emittedTriggerType, -1));
+            }
+            ctx.output(CASE_COUNTS, MetricDelta.cases(row.dateKey, row.cityCode, row.triggerType, 1));
+        }
+        if (state.emitted() && !state.emittedDateKey.equals(row.dateKey)) {
+            // the row's date is part of its key in date-partitioned copies (Doris): retract it under the old date
+            CaseDetail old = row.copy();
+            old.dateKey = state.emittedDateKey;
+            old.op = "-D";
+            out.collect(old);
+            row.op = "+I";
+        } else {
+            row.op = state.emitted() ? "+U" : "+I";
+        }
+        out.collect(row.copy());
+        state.emittedDateKey = row.dateKey;
+        state.emittedCityCode = row.cityCode;
+        state.emittedTriggerType = row.triggerType;
+    }
+}

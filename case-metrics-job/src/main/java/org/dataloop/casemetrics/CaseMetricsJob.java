@@ -1,0 +1,172 @@
+package org.dataloop.casemetrics;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+import org.dataloop.common.config.CommonOptions;
+import org.dataloop.common.config.JobOptions;
+import org.dataloop.common.dim.DimensionDef;
+import org.dataloop.common.event.CaseChunk;
+import org.dataloop.common.event.CaseDetail;
+import org.dataloop.common.event.EnrichedHeartbeat;
+import org.dataloop.common.event.Heartbeat;
+import org.dataloop.common.event.MpsMpd;
+import org.dataloop.common.heartbeat.AutoRateMath;
+import org.dataloop.common.heartbeat.HeartbeatDedupPolicy;
+import org.dataloop.common.heartbeat.HeartbeatEnricher;
+import org.dataloop.common.heartbeat.HeartbeatOptions;
+import org.dataloop.common.io.TableDef;
+import org.dataloop.common.ops.TimeSlotDeduplicator;
+import org.dataloop.common.parse.CaseChunkParser;
+import org.dataloop.common.parse.HeartbeatParser;
+import org.dataloop.common.parse.RecordParser;
+import org.dataloop.common.runtime.JobDefinition;
+import org.dataloop.common.runtime.JobIO;
+import org.dataloop.common.runtime.JobRunner;
+import org.dataloop.common.tables.CaseMetricsTables;
+
+/**
+ * case-metrics-job: Kafka {@code case-mapping} → validate → {@code ods_case_mapping} (de-duplicated chunks) →
+ * per car, with the car's heartbeat context → {@code dwd_case_detail}; Kafka {@code heartbeat} → validate →
+ * de-duplicate → enrich → the car's context, and the fleet's autonomous km per day and city; both →
+ * {@code dws_daily_mps_mpd} (lake) and {@code realtime_metrics} (Fluss): cases and dangerous cases per
+ * 10,000 autonomous km per date, city and trigger type, and {@code ALL}.
+ *
+ * <p>Event time is the heartbeats' time: chunks are uploaded minutes to hours after their case, so the
+ * case stream does not hold the watermark back (see {@link NoEventTimeProgress}).
+ */
+public final class CaseMetricsJob implements JobDefinition {
+
+    public static final ConfigOption<Duration> CONTEXT_WINDOW = ConfigOptions.key("case.context-window")
+            .durationType().defaultValue(Duration.ofSeconds(60))
+            .withDescription("A case's context comes from the car's heartbeat nearest to its start within ± this.");
+    public static final ConfigOption<Duration> CONTEXT_RETENTION = ConfigOptions.key("case.context-retention")
+            .durationType().defaultValue(Duration.ofHours(48))
+            .withDescription("How long heartbeat context, cases (after their start) and daily MPS/MPD groups (after their day)"
+                    + " are kept in state. A case whose context window is older is resolved with what is left and counted"
+                    + " in cases_beyond_retention; a count for a day older than this is dropped (late_records).");
+    public static final ConfigOption<List<String>> DANGEROUS_TYPES = ConfigOptions.key("case.dangerous-trigger-types")
+            .stringType().asList().defaultValues("collision", "dangerous")
+            .withDescription("Trigger types that count as dangerous for mpd (comma-separated).");
+    public static final ConfigOption<Duration> EMIT_INTERVAL = ConfigOptions.key("metrics.emit-interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("A changed (date, city) group's MPS/MPD rows are re-emitted at most once per this much event time.");
+
+    public static void main(String[] args) throws Exception {
+        JobRunner.main(new CaseMetricsJob(), args);
+    }
+
+    @Override
+    public String name() {
+        return "case-metrics-job";
+    }
+
+    @Override
+    public String summary() {
+        return "Uploaded case chunks and fleet heartbeats to case details (ods_case_mapping, dwd_case_detail) and MPS/MPD\n"
+                + "(cases and dangerous cases per 10,000 autonomous km) per day, city and trigger type (dws_daily_mps_mpd, realtime_metrics).";
+    }
+
+    @Override
+    public List<RecordParser<?>> streams() {
+        return List.of(new HeartbeatParser(), new CaseChunkParser());
+    }
+
+    @Override
+    public List<DimensionDef> dimensions() {
+        List<DimensionDef> dims = new ArrayList<>(HeartbeatEnricher.DIMENSIONS);
+        dims.add(DimensionDef.DIM_ORDER);
+        return dims;
+    }
+
+    @Override
+    public List<TableDef<?>> outputs() {
+        return List.of(CaseMetricsTables.ODS_CASE_MAPPING, CaseMetricsTables.DWD_CASE_DETAIL,
+                CaseMetricsTables.DWS_DAILY_MPS_MPD, CaseMetricsTables.REALTIME_METRICS);
+    }
+
+    @Override
+    public List<ConfigOption<?>> options() {
+        return List.of(HeartbeatOptions.OUT_OF_ORDERNESS, HeartbeatOptions.ALLOWED_LATENESS,
+                CONTEXT_WINDOW, CONTEXT_RETENTION, DANGEROUS_TYPES, EMIT_INTERVAL);
+    }
+
+    @Override
+    public void defineWorkflow(JobIO io, JobOptions options) {
+        ZoneId zone = options.zone();
+        Duration retention = options.get(CONTEXT_RETENTION);
+        Duration dimRefresh = options.get(CommonOptions.DIM_REFRESH_INTERVAL);
+
+        SingleOutputStreamOperator<Heartbeat> heartbeats = io.read(new HeartbeatParser(), options.get(HeartbeatOptions.OUT_OF_ORDERNESS));
+        SingleOutputStreamOperator<Heartbeat> unique = heartbeats
+                .keyBy(h -> h.carId, Types.STRING)
+                .process(new TimeSlotDeduplicator<>(name(), new HeartbeatDedupPolicy(zone, options.get(HeartbeatOptions.ALLOWED_LATENESS))),
+                        heartbeats.getType())
+                .uid("dedup-heartbeat").name("de-duplicate heartbeats");
+        io.deadLetters(unique.getSideOutput(TimeSlotDeduplicator.LATE));
+        SingleOutputStreamOperator<EnrichedHeartbeat> enriched = unique
+                .map(new HeartbeatEnricher(io.dimensions(HeartbeatEnricher.DIMENSIONS), dimRefresh))
+                .returns(EnrichedHeartbeat.class)
+                .uid("enrich-heartbeat").name("enrich heartbeats");
+
+        SingleOutputStreamOperator<CaseChunk> chunks = io.read(new CaseChunkParser(), Duration.ZERO)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<CaseChunk>forGenerator(ctx -> new NoEventTimeProgress<>())
+                        .withTimestampAssigner((c, ts) -> c.startTs))
+                .uid("case-time").name("case time");
+
+        SingleOutputStreamOperator<CaseDetail> details = enriched.keyBy(e -> e.heartbeat.carId, Types.STRING)
+                .connect(chunks.keyBy(c -> c.carId, Types.STRING))
+                .process(new CaseContextFunction(zone, options.get(CONTEXT_WINDOW), retention,
+                        io.dimensions(List.of(DimensionDef.DIM_ORDER)), dimRefresh))
+                .returns(CaseDetail.class)
+                .uid("case-context").name("cases with context");
+        io.write(CaseMetricsTables.ODS_CASE_MAPPING, details.getSideOutput(CaseContextFunction.CHUNKS));
+        io.write(CaseMetricsTables.DWD_CASE_DETAIL, details);
+
+        DataStream<MetricDelta> autonomousKm = enriched
+                .filter(e -> AutoRateMath.isAutonomous(e.heartbeat.drivingMode)).uid("autonomous").name("autonomous heartbeats")
+                .map(e -> MetricDelta.km(AutoRateMath.dateKey(e.heartbeat.tsSecond, zone), e.cityCode, AutoRateMath.kilometres(e.heartbeat.speed)))
+                .returns(MetricDelta.class).uid("autonomous-km").name("autonomous km");
+        Set<String> dangerous = new HashSet<>(options.get(DANGEROUS_TYPES));
+        SingleOutputStreamOperator<MpsMpd> metrics = autonomousKm
+                .union(details.getSideOutput(CaseContextFunction.CASE_COUNTS))
+                .keyBy(MetricDelta::group, Types.STRING)
+                .process(new MpsMpdFunction(zone, retention, options.get(EMIT_INTERVAL), dangerous))
+                .returns(MpsMpd.class)
+                .uid("mps-mpd").name("daily MPS/MPD");
+        io.write(CaseMetricsTables.DWS_DAILY_MPS_MPD, metrics);
+        io.write(CaseMetricsTables.REALTIME_METRICS, metrics);
+    }
+
+    /**
+     * Watermarks for a stream that must not hold event time back: it declares itself always caught up (the
+     * largest watermark short of the end of input), so a two-input operator's watermark is its other input's.
+     */
+    static final class NoEventTimeProgress<T> implements WatermarkGenerator<T> {
+        private static final Watermark CAUGHT_UP = new Watermark(Long.MAX_VALUE - 1);
+
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+            output.emitWatermark(CAUGHT_UP);
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(CAUGHT_UP);
+        }
+    }
+}
