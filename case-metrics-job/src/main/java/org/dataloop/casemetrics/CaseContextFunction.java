@@ -253,27 +253,20 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
     /** Emits the case's row and moves its count when its date, city or trigger type changed. */
     private void emit(CaseState state, Context ctx, Collector<CaseDetail> out) {
         CaseDetail row = state.row;
-        boolean moved = state.emitted() && !(state.emittedDateKey.equals(row.dateKey)
-                && state.emittedCityCode.equals(row.cityCode) && state.emittedTriggerType.equals(row.triggerType));
-        if (!state.emitted() || moved) {
-            if (moved) {
-                ctx.output(CASE_COUNTS, MetricDelta.cases(state.emittedDateKey, state.emittedCityCode, state.emittedTriggerType, -1));
-            }
-            ctx.output(CASE_COUNTS, MetricDelta.cases(row.dateKey, row.cityCode, row.triggerType, 1));
-        }
-        if (state.emitted() && !state.emittedDateKey.equals(row.dateKey)) {
-            // the row's date is part of its key in date-partitioned copies (Doris): retract it under the old date
-            CaseDetail old = row.copy();
-            old.dateKey = state.emittedDateKey;
-            old.op = "-D";
-            out.collect(old);
+        CaseDetail last = state.emitted;
+        boolean moved = last != null && !(last.dateKey.equals(row.dateKey)
+                && last.cityCode.equals(row.cityCode) && last.triggerType.equals(row.triggerType));
+        if (moved) ctx.output(CASE_COUNTS, MetricDelta.cases(last.dateKey, last.cityCode, last.triggerType, -1));
+        if (last == null || moved) ctx.output(CASE_COUNTS, MetricDelta.cases(row.dateKey, row.cityCode, row.triggerType, 1));
+        if (last != null && !last.dateKey.equals(row.dateKey)) {
+            // the date is part of the key of date-partitioned copies (Doris): retract the row under its old date
+            last.op = "-D";
+            out.collect(last);
             row.op = "+I";
         } else {
-            row.op = state.emitted() ? "+U" : "+I";
+            row.op = last == null ? "+I" : "+U";
         }
+        state.emitted = row.copy();
         out.collect(row.copy());
-        state.emittedDateKey = row.dateKey;
-        state.emittedCityCode = row.cityCode;
-        state.emittedTriggerType = row.triggerType;
     }
 }

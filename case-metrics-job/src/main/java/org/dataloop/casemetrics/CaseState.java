@@ -12,18 +12,12 @@ public class CaseState {
     public String firstChunkId;
     /** Whether the context matches the current start_ts. */
     public boolean resolved;
-    /** The date, city and trigger type the case was last counted under; null before its first emission. */
-    public String emittedDateKey;
-    public String emittedCityCode;
-    public String emittedTriggerType;
+    /** The row last emitted (its date, city and trigger type are what the case is counted under); null before. */
+    public CaseDetail emitted;
     /** Event time after which the case's state is dropped. */
     public long expireAtMs;
 
     public CaseState() {}
-
-    boolean emitted() {
-        return emittedDateKey != null;
-    }
 
     boolean hasChunk(String chunkId) {
         for (String id : chunkIds) if (id.equals(chunkId)) return true;
