@@ -1,0 +1,121 @@
+package org.dataloop.casemetrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.dataloop.casemetrics.CaseTestData.E2E;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.fluss.server.testutils.FlussClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.dataloop.common.config.JobOptions;
+import org.dataloop.common.io.FlussTables;
+import org.dataloop.common.io.PaimonTables;
+import org.dataloop.common.runtime.JobRunner;
+import org.dataloop.common.tables.CaseMetricsTables;
+import org.dataloop.common.testing.Await;
+import org.dataloop.common.testing.KafkaTestCluster;
+import org.dataloop.common.testing.LakeFixtures;
+
+/**
+ * case-metrics-job end to end on real parts: an in-JVM Kafka broker (heartbeat and case-mapping topics), Paimon on
+ * local disk and Fluss's test cluster, on a MiniCluster, with options through the job's real command-line parsing.
+ * Results are read back from both stores and compared with {@link ExpectedMetrics}, computed by hand.
+ */
+class CaseMetricsJobIT {
+    @RegisterExtension
+    static final KafkaTestCluster KAFKA = new KafkaTestCluster();
+
+    @RegisterExtension
+    static final FlussClusterExtension FLUSS = FlussClusterExtension.builder().setNumOfTabletServers(1).build();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void kafkaToLakeAndFlussWithContextDeduplicationAndDeadLetters() throws Exception {
+        JobOptions options = JobRunner.parse(new CaseMetricsJob(), new String[] {
+                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+                "--kafka.starting-offsets", "earliest",
+                "--paimon.warehouse", tmp.resolve("warehouse").toUri().toString(),
+                "--fluss.bootstrap-servers", FLUSS.getBootstrapServers(),
+                "--fluss.database", "cases",
+                "--checkpoint.interval", "500 ms",
+                "--checkpoint.dir", tmp.resolve("checkpoints").toUri().toString(),
+                "--source.max-future", "3650 d", // the test's days are fixed, whatever the machine's clock says
+                "--parallelism", "1"});
+        PaimonTables lake = PaimonTables.fromOptions(options);
+        LakeFixtures.upsert(lake, "dim_city_area", List.of("city_name", "area_name", "city_code", "area_code"),
+                List.of("city_name", "area_name"), List.of(Map.of("city_name", "Shanghai", "area_name", "Pudong",
+                        "city_code", "SH", "area_code", "PD")));
+        LakeFixtures.upsert(lake, "dim_order", List.of("task_id", "order_id", "customer_id"), List.of("task_id"),
+                List.of(Map.of("task_id", "task-A", "order_id", "order-7", "customer_id", "cust-3")));
+        for (String topic : List.of("heartbeat", "case-mapping", "dlq")) KAFKA.createTopic(topic, 1);
+        // cases first: they are resolved only once the heartbeats of their window have arrived
+        KAFKA.produceAll("case-mapping", CaseTestData.e2eChunks());
+        KAFKA.produceAll("heartbeat", CaseTestData.e2eHeartbeats());
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobRunner.definePipeline(env, new CaseMetricsJob(), options);
+        JobClient job = JobRunner.executeAsync(env, options, "case-metrics-job");
+        try {
+            List<Map<String, Object>> metrics = Await.until(Duration.ofSeconds(120), () -> {
+                List<Map<String, Object>> rows = lake.tableExists("dws_daily_mps_mpd") ? lake.readAll("dws_daily_mps_mpd") : List.of();
+                Await.seen(rows);
+                return rows.size() == ExpectedMetrics.ROWS.size() && lake.tableExists("dwd_case_detail")
+                        && lake.readAll("dwd_case_detail").size() == 4 ? rows : null;
+            });
+            for (Map<String, Object> row : metrics) ExpectedMetrics.assertRow(row.get("city_code") + "/" + row.get("trigger_type"), row);
+
+            Map<String, Map<String, Object>> cases = lake.readAll("dwd_case_detail").stream()
+                    .collect(Collectors.toMap(r -> r.get("case_id").toString(), r -> r));
+            long t = E2E * 1000;
+            assertThat(cases.get("case-1")).containsEntry("car_id", "car-1").containsEntry("date_key", CaseTestData.DAY)
+                    .containsEntry("start_ts", t + 10_200).containsEntry("end_ts", t + 30_000).containsEntry("file_size", 300L)
+                    .containsEntry("chunk_count", 2L).containsEntry("file_path", "s3://cases/case-1/c0")
+                    .containsEntry("city_code", "SH").containsEntry("area_code", "PD").containsEntry("task_id", "task-A")
+                    .containsEntry("order_id", "order-7").containsEntry("customer_id", "cust-3")
+                    .containsEntry("context_ts_second", E2E + 10);
+            assertThat(cases.get("case-3")).containsEntry("city_code", "Beijing").containsEntry("area_code", "Haidian")
+                    .containsEntry("order_id", null).containsEntry("context_ts_second", E2E + 70);
+            assertThat(cases.get("case-4")).containsEntry("city_code", "UNKNOWN").containsEntry("context_ts_second", null);
+            assertThat(lake.readAll("ods_case_mapping")).hasSize(5);
+
+            List<Object[]> keys = new ArrayList<>();
+            for (String key : ExpectedMetrics.ROWS.keySet()) {
+                String[] cityAndTrigger = key.split("/");
+                keys.add(new Object[] {CaseTestData.DAY, cityAndTrigger[0], cityAndTrigger[1]});
+            }
+            List<Map<String, Object>> realtime = FlussTables.lookup(FLUSS.getBootstrapServers(), "cases", "realtime_metrics",
+                    CaseMetricsTables.REALTIME_METRICS, keys);
+            for (int i = 0; i < keys.size(); i++) {
+                assertThat(realtime.get(i)).as("realtime_metrics %s", (Object) keys.get(i)).isNotNull();
+                ExpectedMetrics.assertRow(keys.get(i)[1] + "/" + keys.get(i)[2], realtime.get(i));
+            }
+
+            List<String> dlq = Await.until(Duration.ofSeconds(60), () -> {
+                List<String> r = KAFKA.readAll("dlq", true, Duration.ofSeconds(2));
+                return r.isEmpty() ? null : r;
+            });
+            assertThat(dlq).singleElement().asString().contains("\"reason\":\"malformed_json\"")
+                    .contains("\"stream\":\"case_mapping\"").contains("\"topic\":\"case-mapping\"");
+        } finally {
+            job.cancel().get();
+        }
+    }
+}
