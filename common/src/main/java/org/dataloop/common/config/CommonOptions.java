@@ -89,12 +89,15 @@ public final class CommonOptions {
             .defaultValue(1000).withDescription("Simulator: every Nth heartbeat is sent twice (0 = never).");
     public static final ConfigOption<Integer> SIM_MALFORMED_EVERY = ConfigOptions.key("sim.malformed-every").intType()
             .defaultValue(5000).withDescription("Simulator: every Nth heartbeat is malformed (0 = never).");
+    public static final ConfigOption<Double> SIM_CASES_PER_CAR_HOUR = ConfigOptions.key("sim.cases-per-car-hour").doubleType()
+            .defaultValue(1.0).withDescription("Simulator: cases per car and hour (each of 1 to 3 chunks).");
 
     public static List<ConfigOption<?>> all() {
         return List.of(PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_BACKEND, SAVEPOINT_PATH, RESTART_ATTEMPTS,
                 RESTART_DELAY, TIMEZONE, SOURCE, KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS,
                 KAFKA_PROPERTIES_FILE, KAFKA_TRANSACTION_TIMEOUT, SOURCE_IDLE_TIMEOUT, SOURCE_MAX_FUTURE, PAIMON_WAREHOUSE, PAIMON_DATABASE,
                 PAIMON_BUCKETS, PAIMON_CATALOG_OPTIONS_FILE, FLUSS_BOOTSTRAP, FLUSS_DATABASE, FLUSS_BUCKETS,
-                DIM_REFRESH_INTERVAL, SIM_CARS, SIM_DURATION, SIM_SEED, SIM_DUPLICATE_EVERY, SIM_MALFORMED_EVERY);
+                DIM_REFRESH_INTERVAL, SIM_CARS, SIM_DURATION, SIM_SEED, SIM_DUPLICATE_EVERY, SIM_MALFORMED_EVERY,
+                SIM_CASES_PER_CAR_HOUR);
     }
 }

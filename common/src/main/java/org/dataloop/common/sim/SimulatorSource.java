@@ -1,5 +1,7 @@
 package org.dataloop.common.sim;
 
+import java.util.List;
+
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -22,6 +24,7 @@ public final class SimulatorSource {
         c.cars = options.get(CommonOptions.SIM_CARS);
         c.durationSeconds = options.get(CommonOptions.SIM_DURATION).toSeconds();
         c.duplicateEvery = options.get(CommonOptions.SIM_DUPLICATE_EVERY);
+        c.casesPerCarHour = options.get(CommonOptions.SIM_CASES_PER_CAR_HOUR);
         c.malformedEvery = options.get(CommonOptions.SIM_MALFORMED_EVERY);
         try {
             return c.validate();
@@ -36,6 +39,7 @@ public final class SimulatorSource {
         long count = switch (stream) {
             case "heartbeat" -> sim.heartbeatCount();
             case "pose" -> sim.poseCount();
+            case "case_mapping" -> sim.caseChunks().size();
             default -> throw new OptionsException("the simulator does not generate the " + stream + " stream");
         };
         return new DataGeneratorSource<>(new Lines(config, stream), count, Types.STRING);
@@ -46,6 +50,8 @@ public final class SimulatorSource {
         private final SimulatorConfig config;
         private final String stream;
         private transient FleetSimulator sim;
+        /** Case chunks are few and sorted by upload time, so they are computed once rather than by index. */
+        private transient List<String> caseLines;
 
         Lines(SimulatorConfig config, String stream) {
             this.config = config;
@@ -55,11 +61,16 @@ public final class SimulatorSource {
         @Override
         public void open(SourceReaderContext readerContext) {
             sim = new FleetSimulator(config);
+            if (stream.equals("case_mapping")) caseLines = sim.caseMappingLines();
         }
 
         @Override
         public String map(Long index) {
-            return stream.equals("heartbeat") ? sim.heartbeatLine(index) : sim.poseLine(index);
+            return switch (stream) {
+                case "heartbeat" -> sim.heartbeatLine(index);
+                case "pose" -> sim.poseLine(index);
+                default -> caseLines.get(Math.toIntExact(index));
+            };
         }
     }
 }
