@@ -59,9 +59,9 @@ public final class CaseMetricsJob implements JobDefinition {
             .withDescription("How long heartbeat context, cases (after their start) and daily MPS/MPD groups (after their day)"
                     + " are kept in state. A case whose context window is older is resolved with what is left and counted"
                     + " in cases_beyond_retention; a count for a day older than this is dropped (late_records).");
-    public static final ConfigOption<List<String>> DANGEROUS_TYPES = ConfigOptions.key("case.dangerous-trigger-types")
-            .stringType().asList().defaultValues("collision", "dangerous")
-            .withDescription("Trigger types that count as dangerous for mpd (comma-separated).");
+    public static final ConfigOption<String> DANGEROUS_TYPES = ConfigOptions.key("case.dangerous-trigger-types")
+            .stringType().defaultValue("collision,dangerous")
+            .withDescription("Trigger types that count as dangerous for mpd, comma-separated.");
     public static final ConfigOption<Duration> EMIT_INTERVAL = ConfigOptions.key("metrics.emit-interval")
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("A changed (date, city) group's MPS/MPD rows are re-emitted at most once per this much event time.");
@@ -141,7 +141,7 @@ public final class CaseMetricsJob implements JobDefinition {
                 .filter(e -> AutoRateMath.isAutonomous(e.heartbeat.drivingMode)).uid("autonomous").name("autonomous heartbeats")
                 .map(e -> MetricDelta.km(AutoRateMath.dateKey(e.heartbeat.tsSecond, zone), e.cityCode, AutoRateMath.kilometres(e.heartbeat.speed)))
                 .returns(MetricDelta.class).uid("autonomous-km").name("autonomous km");
-        Set<String> dangerous = new HashSet<>(options.get(DANGEROUS_TYPES));
+        Set<String> dangerous = dangerousTypes(options);
         SingleOutputStreamOperator<MpsMpd> metrics = autonomousKm
                 .union(details.getSideOutput(CaseContextFunction.CASE_COUNTS))
                 .keyBy(MetricDelta::group, Types.STRING)
@@ -150,6 +150,13 @@ public final class CaseMetricsJob implements JobDefinition {
                 .uid("mps-mpd").name("daily MPS/MPD");
         io.write(CaseMetricsTables.DWS_DAILY_MPS_MPD, metrics);
         io.write(CaseMetricsTables.REALTIME_METRICS, metrics);
+    }
+
+    /** The dangerous trigger types: the option's comma-separated names, trimmed. */
+    public static Set<String> dangerousTypes(JobOptions options) {
+        Set<String> types = new HashSet<>();
+        for (String t : options.get(DANGEROUS_TYPES).split(",")) if (!t.isBlank()) types.add(t.trim());
+        return types;
     }
 
     /**

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.dataloop.casemetrics.CaseMetricsJob;
 import org.dataloop.common.config.CommonOptions;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.heartbeat.HeartbeatOptions;
@@ -89,5 +90,18 @@ class JobArgsTest {
         assertThat(options.getOptional(CommonOptions.PAIMON_WAREHOUSE)).isPresent();
         assertThat(options.getOptional(CommonOptions.SAVEPOINT_PATH)).isEmpty();
         assertThat(options.get(PoseTriggerJob.DELIVERY)).isEqualTo(PoseTriggerJob.Delivery.exactly_once);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-dev.yaml", "values-prod.yaml"})
+    void caseMetricsJobParsesTheRenderedArguments(String valuesFile) {
+        JsonNode d = Chart.flinkDeployments(Chart.template(valuesFile)).get("case-metrics-job");
+        assertThat(d).as("case-metrics-job is deployed").isNotNull();
+        JobOptions options = JobRunner.parse(new CaseMetricsJob(), args(d).toArray(String[]::new));
+        assertThat(options.getOptional(CommonOptions.KAFKA_BOOTSTRAP)).isPresent();
+        assertThat(options.getOptional(CommonOptions.PAIMON_WAREHOUSE)).isPresent();
+        assertThat(options.getOptional(CommonOptions.FLUSS_BOOTSTRAP)).as("realtime_metrics goes to Fluss").isPresent();
+        assertThat(options.get(CaseMetricsJob.CONTEXT_RETENTION)).isGreaterThanOrEqualTo(Duration.ofHours(48));
+        assertThat(CaseMetricsJob.dangerousTypes(options)).containsExactlyInAnyOrder("collision", "dangerous");
     }
 }

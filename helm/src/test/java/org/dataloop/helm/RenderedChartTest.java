@@ -26,8 +26,8 @@ class RenderedChartTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"values.yaml", "values-dev.yaml", "values-prod.yaml"})
-    void onlyHeartbeatJobIsEnabledByDefault(String valuesFile) {
-        assertThat(Chart.flinkDeployments(Chart.template(valuesFile))).containsOnlyKeys("heartbeat-job", "pose-trigger-job");
+    void theImplementedJobsAreEnabledByDefault(String valuesFile) {
+        assertThat(Chart.flinkDeployments(Chart.template(valuesFile))).containsOnlyKeys("heartbeat-job", "pose-trigger-job", "case-metrics-job");
     }
 
     @Test
@@ -98,7 +98,7 @@ class RenderedChartTest {
     @Test
     void disablingAJobRemovesIt() {
         String manifest = Chart.template("values.yaml", Map.of("jobs.heartbeat-job.enabled", false));
-        assertThat(Chart.flinkDeployments(manifest)).containsOnlyKeys("pose-trigger-job");
+        assertThat(Chart.flinkDeployments(manifest)).containsOnlyKeys("pose-trigger-job", "case-metrics-job");
         assertThat(manifest).doesNotContain("HeartbeatJob");
     }
 
