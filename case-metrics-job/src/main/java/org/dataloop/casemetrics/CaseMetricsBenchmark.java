@@ -13,6 +13,6 @@ public final class CaseMetricsBenchmark {
     private CaseMetricsBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        LocalBenchmark.run(new CaseMetricsJob(), "heartbeat", "1 h", args, List.of());
+        LocalBenchmark.run(new CaseMetricsJob(), "1 h", args, List.of());
     }
 }

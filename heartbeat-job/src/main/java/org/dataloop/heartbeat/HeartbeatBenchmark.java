@@ -12,6 +12,6 @@ public final class HeartbeatBenchmark {
     private HeartbeatBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        LocalBenchmark.run(new HeartbeatJob(), "heartbeat", "1 h", args, List.of());
+        LocalBenchmark.run(new HeartbeatJob(), "1 h", args, List.of());
     }
 }

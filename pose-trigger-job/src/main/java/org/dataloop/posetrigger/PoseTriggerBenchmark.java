@@ -17,7 +17,7 @@ public final class PoseTriggerBenchmark {
     private PoseTriggerBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        JobExecutionResult result = LocalBenchmark.run(new PoseTriggerJob(), "pose", "5 min", args,
+        JobExecutionResult result = LocalBenchmark.run(new PoseTriggerJob(), "5 min", args,
                 List.of("--table.trigger_hard_brake", "trigger_hard_brake"));
         System.out.println("triggers: "
                 + result.getAllAccumulatorResults().get(JobCounter.accumulatorName(JobCounter.ROWS_OUT, "trigger_hard_brake")));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 import org.apache.flink.api.common.JobExecutionResult;
 
@@ -23,10 +24,11 @@ public final class LocalBenchmark {
     private LocalBenchmark() {}
 
     /**
-     * @param stream       the input stream whose records are counted
+     * Counts the records of every input stream of the job.
+     *
      * @param sinkArgs     extra job options when sinks are on (e.g. keep a Kafka topic in the lake)
      */
-    public static JobExecutionResult run(JobDefinition job, String stream, String defaultDuration, String[] args,
+    public static JobExecutionResult run(JobDefinition job, String defaultDuration, String[] args,
             List<String> sinkArgs) throws Exception {
         String cars = "1000";
         String duration = defaultDuration;
@@ -51,10 +53,17 @@ public final class LocalBenchmark {
         JobOptions options = JobRunner.parse(job, jobArgs.toArray(String[]::new));
         JobExecutionResult result = JobRunner.runLocal(job, options, System.out);
         Map<String, Object> acc = result.getAllAccumulatorResults();
-        long events = (Long) acc.get(JobCounter.accumulatorName(JobCounter.RECORDS_IN, stream));
+        long events = 0;
+        StringJoiner perStream = new StringJoiner(", ");
+        for (var parser : job.streams()) {
+            Object n = acc.get(JobCounter.accumulatorName(JobCounter.RECORDS_IN, parser.stream()));
+            long count = n == null ? 0 : (Long) n;
+            events += count;
+            perStream.add(parser.stream() + " " + count);
+        }
         double seconds = result.getNetRuntime() / 1000.0;
-        System.out.printf("%n%s: %d %s records (%s cars, %s) in %.1f s = %,.0f events/s  [parallelism %d, %s, sinks %s]%n",
-                job.name(), events, stream, cars, duration, seconds, events / seconds, options.get(CommonOptions.PARALLELISM),
+        System.out.printf("%n%s: %d records (%s; %s cars, %s) in %.1f s = %,.0f events/s  [parallelism %d, %s, sinks %s]%n",
+                job.name(), events, perStream, cars, duration, seconds, events / seconds, options.get(CommonOptions.PARALLELISM),
                 options.get(CommonOptions.STATE_BACKEND), sinks ? "on (Paimon)" : "off");
         return result;
     }
