@@ -15,6 +15,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 import org.dataloop.common.config.CommonOptions;
@@ -23,14 +24,12 @@ import org.dataloop.common.dim.DimensionDef;
 import org.dataloop.common.event.CaseChunk;
 import org.dataloop.common.event.CaseDetail;
 import org.dataloop.common.event.EnrichedHeartbeat;
-import org.dataloop.common.event.Heartbeat;
 import org.dataloop.common.event.MpsMpd;
 import org.dataloop.common.heartbeat.AutoRateMath;
-import org.dataloop.common.heartbeat.HeartbeatDedupPolicy;
 import org.dataloop.common.heartbeat.HeartbeatEnricher;
 import org.dataloop.common.heartbeat.HeartbeatOptions;
+import org.dataloop.common.heartbeat.HeartbeatStreams;
 import org.dataloop.common.io.TableDef;
-import org.dataloop.common.ops.TimeSlotDeduplicator;
 import org.dataloop.common.parse.CaseChunkParser;
 import org.dataloop.common.parse.HeartbeatParser;
 import org.dataloop.common.parse.RecordParser;
@@ -111,24 +110,15 @@ public final class CaseMetricsJob implements JobDefinition {
         Duration retention = options.get(CONTEXT_RETENTION);
         Duration dimRefresh = options.get(CommonOptions.DIM_REFRESH_INTERVAL);
 
-        SingleOutputStreamOperator<Heartbeat> heartbeats = io.read(new HeartbeatParser(), options.get(HeartbeatOptions.OUT_OF_ORDERNESS));
-        SingleOutputStreamOperator<Heartbeat> unique = heartbeats
-                .keyBy(h -> h.carId, Types.STRING)
-                .process(new TimeSlotDeduplicator<>(name(), new HeartbeatDedupPolicy(zone, options.get(HeartbeatOptions.ALLOWED_LATENESS))),
-                        heartbeats.getType())
-                .uid("dedup-heartbeat").name("de-duplicate heartbeats");
-        io.deadLetters(unique.getSideOutput(TimeSlotDeduplicator.LATE));
-        SingleOutputStreamOperator<EnrichedHeartbeat> enriched = unique
-                .map(new HeartbeatEnricher(io.dimensions(HeartbeatEnricher.DIMENSIONS), dimRefresh))
-                .returns(EnrichedHeartbeat.class)
-                .uid("enrich-heartbeat").name("enrich heartbeats");
+        SingleOutputStreamOperator<EnrichedHeartbeat> enriched = HeartbeatStreams.enriched(io, options, HeartbeatStreams.unique(io, options));
 
         SingleOutputStreamOperator<CaseChunk> chunks = io.read(new CaseChunkParser(), Duration.ZERO)
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<CaseChunk>forGenerator(ctx -> new NoEventTimeProgress<>())
                         .withTimestampAssigner((c, ts) -> c.startTs))
                 .uid("case-time").name("case time");
 
-        SingleOutputStreamOperator<CaseDetail> details = enriched.keyBy(e -> e.heartbeat.carId, Types.STRING)
+        // still partitioned by car from the de-duplication (the enrichment is a forward map): no second shuffle
+        SingleOutputStreamOperator<CaseDetail> details = DataStreamUtils.reinterpretAsKeyedStream(enriched, e -> e.heartbeat.carId, Types.STRING)
                 .connect(chunks.keyBy(c -> c.carId, Types.STRING))
                 .process(new CaseContextFunction(zone, options.get(CONTEXT_WINDOW), retention,
                         io.dimensions(List.of(DimensionDef.DIM_ORDER)), dimRefresh))

@@ -10,17 +10,15 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-import org.dataloop.common.config.CommonOptions;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.dim.DimensionDef;
 import org.dataloop.common.event.DailyAutoRate;
 import org.dataloop.common.event.EnrichedHeartbeat;
 import org.dataloop.common.event.Heartbeat;
-import org.dataloop.common.heartbeat.HeartbeatDedupPolicy;
 import org.dataloop.common.heartbeat.HeartbeatEnricher;
 import org.dataloop.common.heartbeat.HeartbeatOptions;
+import org.dataloop.common.heartbeat.HeartbeatStreams;
 import org.dataloop.common.io.TableDef;
-import org.dataloop.common.ops.TimeSlotDeduplicator;
 import org.dataloop.common.parse.HeartbeatParser;
 import org.dataloop.common.parse.RecordParser;
 import org.dataloop.common.runtime.JobDefinition;
@@ -80,19 +78,9 @@ public final class HeartbeatJob implements JobDefinition {
         ZoneId zone = options.zone();
         Duration lateness = options.get(HeartbeatOptions.ALLOWED_LATENESS);
 
-        SingleOutputStreamOperator<Heartbeat> heartbeats = io.read(new HeartbeatParser(), options.get(HeartbeatOptions.OUT_OF_ORDERNESS));
-
-        SingleOutputStreamOperator<Heartbeat> unique = heartbeats
-                .keyBy(h -> h.carId, Types.STRING)
-                .process(new TimeSlotDeduplicator<>(name(), new HeartbeatDedupPolicy(zone, lateness)), heartbeats.getType())
-                .uid("dedup-heartbeat").name("de-duplicate heartbeats");
-        io.deadLetters(unique.getSideOutput(TimeSlotDeduplicator.LATE));
+        SingleOutputStreamOperator<Heartbeat> unique = HeartbeatStreams.unique(io, options);
         io.write(HeartbeatTables.ODS_HEARTBEAT, unique);
-
-        SingleOutputStreamOperator<EnrichedHeartbeat> enriched = unique
-                .map(new HeartbeatEnricher(io.dimensions(HeartbeatEnricher.DIMENSIONS), options.get(CommonOptions.DIM_REFRESH_INTERVAL)))
-                .returns(EnrichedHeartbeat.class)
-                .uid("enrich-heartbeat").name("enrich heartbeats");
+        SingleOutputStreamOperator<EnrichedHeartbeat> enriched = HeartbeatStreams.enriched(io, options, unique);
         io.write(HeartbeatTables.REALTIME_HEARTBEAT, enriched);
         io.write(HeartbeatTables.DWD_HEARTBEAT_CLEAN, enriched);
 
