@@ -86,14 +86,10 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
         beyondRetention = JobCounter.register(getRuntimeContext(), CASES_BEYOND_RETENTION, "stream", "case_mapping");
     }
 
-    /** A heartbeat (de-duplicated, enriched): extends the car's context. */
+    /** A heartbeat (de-duplicated, enriched, not behind the heartbeat watermark): extends the car's context. */
     @Override
     public void processElement1(EnrichedHeartbeat e, Context ctx, Collector<CaseDetail> out) throws Exception {
         long second = e.heartbeat.tsSecond;
-        long watermark = ctx.timerService().currentWatermark();
-        // behind the watermark: cases may already be resolved without it; using it for later ones only would
-        // make a case's context depend on when it was resolved
-        if (second * 1000 <= watermark) return;
         ContextSegment open = openSegment.value();
         if (open != null && open.contains(second)) return;
         if (open != null && second == open.lastSecond + 1 && open.sameContext(e)) {

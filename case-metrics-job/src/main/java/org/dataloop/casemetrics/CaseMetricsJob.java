@@ -46,7 +46,7 @@ import org.dataloop.common.tables.CaseMetricsTables;
  * 10,000 autonomous km per date, city and trigger type, and {@code ALL}.
  *
  * <p>Event time is the heartbeats' time: chunks are uploaded minutes to hours after their case, so the
- * case stream does not hold the watermark back (see {@link NoEventTimeProgress}).
+ * case stream does not move the watermark (see {@link NoEventTimeProgress}).
  */
 public final class CaseMetricsJob implements JobDefinition {
 
@@ -112,13 +112,21 @@ public final class CaseMetricsJob implements JobDefinition {
 
         SingleOutputStreamOperator<EnrichedHeartbeat> enriched = HeartbeatStreams.enriched(io, options, HeartbeatStreams.unique(io, options));
 
+        // chunks do not move event time: from Kafka they declare themselves caught up; from a bounded source (a
+        // replay file, the simulator) they hold it until they are all read, so that no case is read after the
+        // heartbeats' end has finished every day (a replay's rows must not depend on which file is read faster)
+        boolean bounded = options.replay() || options.get(CommonOptions.SOURCE) == CommonOptions.SourceKind.simulator;
+        WatermarkStrategy<CaseChunk> caseTime = bounded ? WatermarkStrategy.noWatermarks()
+                : WatermarkStrategy.forGenerator(ctx -> new NoEventTimeProgress<>());
         SingleOutputStreamOperator<CaseChunk> chunks = io.read(new CaseChunkParser(), Duration.ZERO)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<CaseChunk>forGenerator(ctx -> new NoEventTimeProgress<>())
-                        .withTimestampAssigner((c, ts) -> c.startTs))
+                .assignTimestampsAndWatermarks(caseTime.withTimestampAssigner((c, ts) -> c.startTs))
                 .uid("case-time").name("case time");
 
-        // still partitioned by car from the de-duplication (the enrichment is a forward map): no second shuffle
-        SingleOutputStreamOperator<CaseDetail> details = DataStreamUtils.reinterpretAsKeyedStream(enriched, e -> e.heartbeat.carId, Types.STRING)
+        // still partitioned by car from the de-duplication (enrichment and filter are forward): no second shuffle
+        SingleOutputStreamOperator<EnrichedHeartbeat> contextHeartbeats = enriched.process(new OnTimeHeartbeats())
+                .returns(EnrichedHeartbeat.class).uid("on-time-heartbeats").name("on-time heartbeats");
+        SingleOutputStreamOperator<CaseDetail> details = DataStreamUtils
+                .reinterpretAsKeyedStream(contextHeartbeats, e -> e.heartbeat.carId, Types.STRING)
                 .connect(chunks.keyBy(c -> c.carId, Types.STRING))
                 .process(new CaseContextFunction(zone, options.get(CONTEXT_WINDOW), retention,
                         io.dimensions(List.of(DimensionDef.DIM_ORDER)), dimRefresh))

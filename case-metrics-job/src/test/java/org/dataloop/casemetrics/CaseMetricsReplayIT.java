@@ -6,6 +6,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.dataloop.common.testing.ReplayFiles;
 
 /** The local replay interface of contract §7, run as a user runs it: {@code bin/dataloop run case-metrics-job --local ...}. */
 class CaseMetricsReplayIT {
+    private static final int REPEATS = 50_000;
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     @TempDir
@@ -26,7 +28,11 @@ class CaseMetricsReplayIT {
     @Test
     void replaysHeartbeatsAndCaseChunksIntoTheContractsRows() throws Exception {
         Path heartbeats = Files.write(tmp.resolve("heartbeat.jsonl"), CaseTestData.e2eHeartbeats());
-        Path chunks = Files.write(tmp.resolve("case_mapping.jsonl"), CaseTestData.e2eChunks());
+        // a case file far longer than the heartbeat file (repeats of one chunk first), so it is still being read
+        // when the heartbeats end: the rows must not depend on which file is read faster
+        List<String> chunkLines = new ArrayList<>(Collections.nCopies(REPEATS, CaseTestData.e2eChunks().get(0)));
+        chunkLines.addAll(CaseTestData.e2eChunks());
+        Path chunks = Files.write(tmp.resolve("case_mapping.jsonl"), chunkLines);
         Path cityArea = Files.write(tmp.resolve("dim_city_area.jsonl"), List.of(
                 "{\"city_name\":\"Shanghai\",\"area_name\":\"Pudong\",\"city_code\":\"SH\",\"area_code\":\"PD\"}"));
         Path orders = Files.write(tmp.resolve("dim_order.jsonl"), List.of(
@@ -44,7 +50,8 @@ class CaseMetricsReplayIT {
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("bin/dataloop finished").isTrue();
         String output = Files.readString(log.toPath());
         assertThat(p.exitValue()).as(output).isZero();
-        assertThat(output).contains("records_in case_mapping=7, heartbeat=152");
+        assertThat(output).contains("records_in case_mapping=" + (REPEATS + 7) + ", heartbeat=152")
+                .contains("duplicates_dropped case_mapping=" + (REPEATS + 1)); // and the scenario's own repeat
 
         Map<String, Map<String, Object>> metrics = ReplayFiles.finalRows(out.resolve("dws_daily_mps_mpd.jsonl"),
                 CaseMetricsTables.DWS_DAILY_MPS_MPD.primaryKey());
