@@ -258,6 +258,64 @@ class CdcDimJobIT {
         }
     }
 
+    @Test
+    void badCredentialsOrAnUnreachableDatabaseStopTheStartWithAClearErrorNamingHostAndUser() throws Exception {
+        String db = "fleet_auth";
+        TestDatabases.createMysqlTables(db);
+        int mysqlPort = TestDatabases.mariaDb();
+        int pgPort = TestDatabases.postgres();
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        String wrong = "Wrong-Pass-123";
+        String pwFile = TestDatabases.passwordFile(tmp, wrong);
+        String warehouse = tmp.resolve("warehouse").toUri().toString();
+
+        // a wrong password, from a mounted file
+        String err = runAndFail(Map.of(), "--mysql.hostname", "localhost", "--mysql.port", String.valueOf(mysqlPort), "--mysql.database", db,
+                "--mysql.password-file", pwFile, "--paimon.warehouse", warehouse);
+        assertThat(err).contains("cannot connect to MySQL at localhost:" + mysqlPort + " (database " + db + ") as user 'cdc'")
+                .contains("Access denied").doesNotContain(wrong);
+        // a wrong password from the environment, an unknown user
+        err = runAndFail(Map.of(Passwords.MYSQL_ENV, wrong), "--mysql.hostname", "localhost", "--mysql.port", String.valueOf(mysqlPort),
+                "--mysql.database", db, "--mysql.username", "nobody", "--paimon.warehouse", warehouse);
+        assertThat(err).contains("as user 'nobody'").contains("Access denied").doesNotContain(wrong);
+        // the right password, but a database without the tables
+        err = runAndFail(Map.of(Passwords.MYSQL_ENV, TestDatabases.CDC_PASSWORD), "--mysql.hostname", "localhost",
+                "--mysql.port", String.valueOf(mysqlPort), "--mysql.database", "no_such_db", "--mysql.server-time-zone", "+08:00",
+                "--paimon.warehouse", warehouse);
+        assertThat(err).contains("table no_such_db.cars does not exist").doesNotContain(TestDatabases.CDC_PASSWORD);
+        // nothing listening
+        err = runAndFail(Map.of(Passwords.MYSQL_ENV, wrong), "--mysql.hostname", "localhost", "--mysql.port", String.valueOf(closedPort),
+                "--cdc.connect-timeout", "5 s", "--paimon.warehouse", warehouse);
+        assertThat(err).contains("cannot connect to MySQL at localhost:" + closedPort + " (database fleet) as user 'cdc'")
+                .contains("Communications link failure");
+        err = runAndFail(Map.of(Passwords.POSTGRES_ENV, wrong), "--postgres.hostname", "localhost", "--postgres.port", String.valueOf(closedPort),
+                "--cdc.connect-timeout", "5 s", "--paimon.warehouse", warehouse);
+        assertThat(err).contains("cannot connect to PostgreSQL at localhost:" + closedPort + " (database fleet) as user 'cdc'")
+                .doesNotContain(wrong);
+        // PostgreSQL up, database missing
+        err = runAndFail(Map.of(Passwords.POSTGRES_ENV, wrong), "--postgres.hostname", "localhost", "--postgres.port", String.valueOf(pgPort),
+                "--postgres.username", "postgres", "--postgres.database", "no_such_db", "--paimon.warehouse", warehouse);
+        assertThat(err).contains("cannot connect to PostgreSQL at localhost:" + pgPort + " (database no_such_db) as user 'postgres'")
+                .contains("no_such_db").doesNotContain(wrong);
+    }
+
+    /** Runs the job's main path (as bin/dataloop and the cluster do) and returns its error output; it must refuse to start. */
+    private static String runAndFail(Map<String, String> env, String... args) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(); // not --local: the MiniCluster of the test is the cluster
+        all.addAll(List.of(args));
+        int code = JobRunner.run(new CdcDimJob(env), all.toArray(String[]::new), new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true));
+        String e = err.toString();
+        assertThat(code).as("exit code; stderr: %s", e).isEqualTo(2);
+        assertThat(e.lines().count()).as("one line: %s", e).isEqualTo(1);
+        return e;
+    }
+
     static Map<String, Map<String, Object>> rows(PaimonTables lake, String table, String... key) {
         Map<String, Map<String, Object>> out = new TreeMap<>();
         if (!lake.tableExists(table)) return out;
