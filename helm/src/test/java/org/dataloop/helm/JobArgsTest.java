@@ -12,6 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.dataloop.casemetrics.CaseMetricsJob;
+import org.dataloop.cdcdim.CdcDimJob;
+import org.dataloop.cdcdim.CdcOptions;
 import org.dataloop.common.config.CommonOptions;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.heartbeat.HeartbeatOptions;
@@ -103,5 +105,41 @@ class JobArgsTest {
         assertThat(options.getOptional(CommonOptions.FLUSS_BOOTSTRAP)).as("realtime_metrics goes to Fluss").isPresent();
         assertThat(options.get(CaseMetricsJob.CONTEXT_RETENTION)).isGreaterThanOrEqualTo(Duration.ofHours(48));
         assertThat(CaseMetricsJob.dangerousTypes(options)).containsExactlyInAnyOrder("collision", "dangerous");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-dev.yaml", "values-prod.yaml"})
+    void cdcDimJobParsesTheRenderedArgumentsAndReadsItsPasswordsFromMountedSecrets(String valuesFile) {
+        JsonNode d = Chart.flinkDeployments(Chart.template(valuesFile, Map.of("jobs.cdc-dim-job.enabled", true))).get("cdc-dim-job");
+        assertThat(d).as("cdc-dim-job can be enabled").isNotNull();
+        List<String> args = args(d);
+        JobOptions options = JobRunner.parse(new CdcDimJob(Map.of()), args.toArray(String[]::new));
+        assertThat(options.getOptional(CommonOptions.PAIMON_WAREHOUSE)).isPresent();
+        assertThat(options.getOptional(CommonOptions.KAFKA_BOOTSTRAP)).as("reads no Kafka").isEmpty();
+        assertThat(options.getOptional(CommonOptions.KAFKA_PROPERTIES_FILE)).isEmpty();
+        assertThat(options.get(CommonOptions.PAIMON_CATALOG_OPTIONS_FILE)).isEqualTo("/etc/dataloop/paimon/catalog.properties");
+        assertThat(options.getOptional(CdcOptions.MYSQL_HOSTNAME)).isPresent();
+        assertThat(options.getOptional(CdcOptions.POSTGRES_HOSTNAME)).isPresent();
+        assertThat(options.get(CdcOptions.MYSQL_SERVER_ID)).isEqualTo("5400-5403");
+        assertThat(options.get(CdcOptions.POSTGRES_SLOT_NAME)).isEqualTo("dataloop_cdc_dim");
+        assertThat(options.get(CdcOptions.POSTGRES_PUBLICATION)).isEqualTo("dataloop_cdc_dim");
+        // the server-id range has an id for every reader of the deployment's parallelism
+        org.dataloop.cdcdim.ServerIdRange.parse(CdcOptions.MYSQL_SERVER_ID.key(), options.get(CdcOptions.MYSQL_SERVER_ID),
+                d.path("spec").path("job").path("parallelism").asInt());
+        // each password file lies in a directory mounted read-only from a Secret
+        JsonNode pod = d.path("spec").path("podTemplate").path("spec");
+        for (String file : List.of(options.get(CdcOptions.MYSQL_PASSWORD_FILE), options.get(CdcOptions.POSTGRES_PASSWORD_FILE))) {
+            String dir = file.substring(0, file.lastIndexOf('/'));
+            JsonNode mount = null;
+            for (JsonNode m : pod.path("containers").get(0).path("volumeMounts")) if (m.path("mountPath").asText().equals(dir)) mount = m;
+            assertThat(mount).as("a volume mounted at %s", dir).isNotNull();
+            assertThat(mount.path("readOnly").asBoolean()).isTrue();
+            String volume = mount.path("name").asText();
+            JsonNode secret = null;
+            for (JsonNode v : pod.path("volumes")) if (v.path("name").asText().equals(volume)) secret = v.path("secret");
+            assertThat(secret).as("volume %s", volume).isNotNull();
+            assertThat(secret.path("secretName").asText()).startsWith("dataloop-");
+        }
+        assertThat(args).noneMatch(a -> a.equals("--mysql.password") || a.equals("--postgres.password"));
     }
 }

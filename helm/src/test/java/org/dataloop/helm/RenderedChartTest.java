@@ -140,6 +140,12 @@ class RenderedChartTest {
         sets.put("jobs.cdc-dim-job.env[0].name", "MYSQL_PASSWORD");
         sets.put("jobs.cdc-dim-job.env[0].valueFrom.secretKeyRef.name", "fake-mysql-secret");
         sets.put("jobs.cdc-dim-job.env[0].valueFrom.secretKeyRef.key", "password");
+        String[][] cdcSecrets = {{"mysql-cdc", "fake-mysql-cdc", "/etc/dataloop/mysql"}, {"postgres-cdc", "fake-postgres-cdc", "/etc/dataloop/postgres"}};
+        for (int i = 0; i < cdcSecrets.length; i++) {
+            sets.put("jobs.cdc-dim-job.secretVolumes[" + i + "].name", cdcSecrets[i][0]);
+            sets.put("jobs.cdc-dim-job.secretVolumes[" + i + "].secretName", cdcSecrets[i][1]);
+            sets.put("jobs.cdc-dim-job.secretVolumes[" + i + "].mountPath", cdcSecrets[i][2]);
+        }
         sets.put("monitoring.podMonitor.enabled", true);
         sets.put("monitoring.prometheusRule.enabled", true);
         sets.put("monitoring.grafanaDashboard.enabled", true);
@@ -162,7 +168,8 @@ class RenderedChartTest {
             List<String> args = JobArgsTest.args(doc);
             for (int i = 0; i < args.size(); i += 2) {
                 String key = args.get(i);
-                if (key.equals("--kafka.properties-file") || key.equals("--paimon.catalog-options-file")) {
+                if (key.equals("--kafka.properties-file") || key.equals("--paimon.catalog-options-file")
+                        || key.equals("--mysql.password-file") || key.equals("--postgres.password-file")) {
                     assertThat(args.get(i + 1)).startsWith("/etc/dataloop/");
                 } else {
                     assertThat(key).doesNotContainPattern(credentialKey);

@@ -1,0 +1,88 @@
+package org.dataloop.cdcdim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.flink.api.common.functions.util.ListCollector;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.source.SourceRecord;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.junit.jupiter.api.Test;
+
+/** Debezium's record layout (envelope with before/after/source/op) → rows; the records are built as the connector builds them. */
+class DimChangeDeserializerTest {
+    private static final Schema CARS = SchemaBuilder.struct().name("fleet.cars.Value").optional()
+            .field("car_id", Schema.STRING_SCHEMA)
+            .field("car_type", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("car_model", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("updated_at", SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional().build())
+            .build();
+    private static final Schema CARS_WITH_COLOR = SchemaBuilder.struct().name("fleet.cars.Value").optional()
+            .field("car_id", Schema.STRING_SCHEMA)
+            .field("car_type", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("car_model", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("updated_at", SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional().build())
+            .field("color", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    private static final Schema SOURCE = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA).build();
+
+    private final DimChangeDeserializer mysql = new DimChangeDeserializer(DimTables.of(DimTable.Source.MYSQL), "UTC");
+
+    private static SourceRecord record(Schema row, String table, String op, Struct before, Struct after) {
+        Schema envelope = SchemaBuilder.struct().field("before", row).field("after", row).field("source", SOURCE)
+                .field("op", Schema.STRING_SCHEMA).build();
+        Struct v = new Struct(envelope).put("before", before).put("after", after).put("op", op)
+                .put("source", new Struct(SOURCE).put("db", "fleet").put("table", table));
+        return new SourceRecord(Map.of(), Map.of(), "fleet." + table, null, null, envelope, v);
+    }
+
+    private static Struct car(String id, String model, Long updatedAt) {
+        return new Struct(CARS).put("car_id", id).put("car_type", "robotaxi").put("car_model", model).put("updated_at", updatedAt);
+    }
+
+    private List<DimRow> rows(SourceRecord r) throws Exception {
+        List<DimRow> out = new ArrayList<>();
+        mysql.deserialize(r, new ListCollector<>(out));
+        return out;
+    }
+
+    @Test
+    void changesOfTheCapturedTablesBecomeRows() throws Exception {
+        long ms = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
+        assertThat(rows(record(CARS, "cars", "r", null, car("car-1", "M1", ms))))
+                .containsExactly(new DimRow("dim_car", "+I", new String[] {"car-1", "robotaxi", "M1", Long.toString(ms)}));
+        assertThat(rows(record(CARS, "cars", "u", car("car-1", "M1", null), car("car-1", "M2", null))))
+                .containsExactly(new DimRow("dim_car", "+U", new String[] {"car-1", "robotaxi", "M2", null}));
+        assertThat(rows(record(CARS, "cars", "d", car("car-1", "M2", null), null)))
+                .containsExactly(new DimRow("dim_car", "-D", new String[] {"car-1", "robotaxi", "M2", null}));
+    }
+
+    @Test
+    void otherTablesTombstonesAndNonDataRecordsAreSkipped() throws Exception {
+        assertThat(rows(record(CARS, "drivers", "c", null, car("x", "y", null)))).isEmpty();
+        assertThat(rows(new SourceRecord(Map.of(), Map.of(), "fleet.cars", null, null, null, null))).isEmpty(); // tombstone
+        Schema heartbeat = SchemaBuilder.struct().field("ts_ms", Schema.INT64_SCHEMA).build();
+        assertThat(rows(new SourceRecord(Map.of(), Map.of(), "__heartbeat", null, null, heartbeat, new Struct(heartbeat).put("ts_ms", 1L)))).isEmpty();
+    }
+
+    @Test
+    void aNewSourceColumnFailsTheJobWithoutRestarts() {
+        Struct after = new Struct(CARS_WITH_COLOR).put("car_id", "car-2").put("color", "red");
+        assertThatThrownBy(() -> rows(record(CARS_WITH_COLOR, "cars", "c", null, after)))
+                .isInstanceOf(SuppressRestartsException.class)
+                .cause().isInstanceOf(SourceSchemaException.class)
+                .hasMessageContaining("source table fleet.cars has a new column 'color'");
+    }
+
+    @Test
+    void producesAFlinkPojo() {
+        assertThat(mysql.getProducedType().getClass().getSimpleName()).isEqualTo("PojoTypeInfo");
+    }
+}
