@@ -62,6 +62,37 @@ public final class LakeToDorisJob implements JobDefinition {
         Sink<String> create(SyncedTable table);
     }
 
+    /** The sources and sinks of a run; tests swap them. */
+    public interface Connectors {
+        Sources sources(StreamExecutionEnvironment env, JobOptions options);
+
+        Sinks sinks(JobOptions options);
+    }
+
+    /** The production connectors: Paimon and Fluss changelogs, DorisSink with the password of {@link DorisPassword}. */
+    public static final Connectors REAL = new Connectors() {
+        @Override
+        public Sources sources(StreamExecutionEnvironment env, JobOptions options) {
+            return table -> table.fromFluss() ? flussSource(env, options, table) : lakeSource(env, options, table);
+        }
+
+        @Override
+        public Sinks sinks(JobOptions options) {
+            String password = DorisPassword.resolve(options);
+            return table -> dorisSink(options, table, password);
+        }
+    };
+
+    private final Connectors connectors;
+
+    public LakeToDorisJob() {
+        this(REAL);
+    }
+
+    public LakeToDorisJob(Connectors connectors) {
+        this.connectors = connectors;
+    }
+
     public static void main(String[] args) throws Exception {
         if (Arrays.asList(args).contains(ApplyDdl.FLAG)) {
             int code = ApplyDdl.run(new LakeToDorisJob(), args, System.out, System.err);
@@ -101,11 +132,7 @@ public final class LakeToDorisJob implements JobDefinition {
 
     @Override
     public void defineWorkflow(JobIO io, JobOptions options) {
-        List<SyncedTable> tables = selectedTables(options);
-        StreamExecutionEnvironment env = io.env();
-        String password = DorisPassword.resolve(options);
-        wire(tables, table -> table.fromFluss() ? flussSource(env, options, table) : lakeSource(env, options, table),
-                table -> dorisSink(options, table, password), options);
+        wire(selectedTables(options), connectors.sources(io.env(), options), connectors.sinks(options), options);
     }
 
     /** The pipeline: each table's changelog → JSON lines ({@code -U} dropped) → counted → its Doris sink. */
