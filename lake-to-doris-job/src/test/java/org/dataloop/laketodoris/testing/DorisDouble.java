@@ -107,6 +107,7 @@ public final class DorisDouble implements AutoCloseable {
     private final Map<String, List<Map<String, Object>>> committedLog = new HashMap<>();
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> brokenLoads = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Refusal> refusals = new HashMap<>();
     private final Map<String, AtomicInteger> refusalsLeft = new HashMap<>();
     private final AtomicInteger refusedLoads = new AtomicInteger();
@@ -182,6 +183,11 @@ public final class DorisDouble implements AutoCloseable {
 
     public List<String> violations() {
         return new ArrayList<>(violations);
+    }
+
+    /** Loads whose client went away before the body ended (a failed task): aborted, as Doris does. */
+    public List<String> brokenLoads() {
+        return new ArrayList<>(brokenLoads);
     }
 
     public List<String> requests() {
@@ -308,7 +314,8 @@ public final class DorisDouble implements AutoCloseable {
             synchronized (this) {
                 txn.state = TxnState.ABORTED;
             }
-            throw e;
+            brokenLoads.add(txn + ": " + e);
+            return;
         }
         // the connector's start-up probe is an empty load without hidden columns; loads of rows must name the delete sign
         if (error == null && !rows.isEmpty() && !DorisRows.DELETE_SIGN.equals(h.getFirst("hidden_columns"))) {
