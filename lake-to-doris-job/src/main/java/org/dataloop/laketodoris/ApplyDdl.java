@@ -17,16 +17,23 @@ import org.dataloop.common.runtime.JobRunner;
 /**
  * {@code lake-to-doris-job --apply-ddl [options]}: creates the Doris database, the synced tables and the ADS views
  * (statements {@code IF NOT EXISTS}, so it can run before every deployment) over the FE's MySQL protocol port.
+ * {@code --print-ddl} prints the statements instead.
  */
 public final class ApplyDdl {
     public static final String FLAG = "--apply-ddl";
+    /** Prints the statements (variables substituted) instead of running them, e.g. for a mysql client. */
+    public static final String PRINT_FLAG = "--print-ddl";
 
     private ApplyDdl() {}
 
     /** @return 0 when every statement ran (or --help), 2 for bad options, 1 when Doris refused a statement */
     public static int run(LakeToDorisJob job, String[] args, PrintStream out, PrintStream err) {
         List<String> rest = new ArrayList<>();
-        for (String a : args) if (!a.equals(FLAG)) rest.add(a);
+        boolean print = false;
+        for (String a : args) {
+            if (a.equals(PRINT_FLAG)) print = true;
+            else if (!a.equals(FLAG)) rest.add(a);
+        }
         JobOptions options;
         try {
             options = JobRunner.parse(job, rest.toArray(String[]::new));
@@ -43,6 +50,10 @@ public final class ApplyDdl {
         String url;
         try {
             statements = DdlScript.statements(variables(options));
+            if (print) {
+                for (String sql : statements) out.println(sql + ";\n");
+                return 0;
+            }
             url = jdbcUrl(options);
         } catch (RuntimeException e) {
             err.println("error: " + job.name() + ": " + e.getMessage());

@@ -94,7 +94,7 @@ public final class LakeToDorisJob implements JobDefinition {
     }
 
     public static void main(String[] args) throws Exception {
-        if (Arrays.asList(args).contains(ApplyDdl.FLAG)) {
+        if (Arrays.asList(args).contains(ApplyDdl.FLAG) || Arrays.asList(args).contains(ApplyDdl.PRINT_FLAG)) {
             int code = ApplyDdl.run(new LakeToDorisJob(), args, System.out, System.err);
             if (code != 0) System.exit(code);
             return;

@@ -97,6 +97,17 @@ class LakeToDorisJobTest {
     }
 
     @Test
+    void printDdlPrintsEveryStatementWithItsVariables() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = ApplyDdl.run(new LakeToDorisJob(), new String[] {"--print-ddl", "--doris.database", "dw", "--doris.ddl.buckets", "4",
+                "--doris.ddl.replication-num", "1"}, new PrintStream(out), System.err);
+        assertThat(code).isZero();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("CREATE DATABASE IF NOT EXISTS `dw`;", "CREATE TABLE IF NOT EXISTS `dw`.`dwd_case_detail`",
+                "BUCKETS 4", "\"replication_num\" = \"1\"", "CREATE VIEW IF NOT EXISTS `dw`.`ads_route_health`").doesNotContain("${");
+    }
+
+    @Test
     void applyDdlBuildsItsUrlAndVariablesAndReportsAnUnreachableFe() {
         JobOptions o = parse("--doris.fenodes", "fe-1.doris:8030,fe-2.doris:8030", "--doris.ddl.buckets", "16");
         assertThat(ApplyDdl.jdbcUrl(o)).startsWith("jdbc:mysql://fe-1.doris:9030/");
