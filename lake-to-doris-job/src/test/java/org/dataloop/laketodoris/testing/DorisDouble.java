@@ -321,6 +321,9 @@ public final class DorisDouble implements AutoCloseable {
         if (error == null && !rows.isEmpty() && !DorisRows.DELETE_SIGN.equals(h.getFirst("hidden_columns"))) {
             error = "hidden_columns must be " + DorisRows.DELETE_SIGN + " for the delete sign to apply";
         }
+        if (!rows.isEmpty() && !"chunked".equalsIgnoreCase(h.getFirst("Transfer-Encoding"))) {
+            violations.add("a load of rows that was not streamed (chunked): " + label);
+        }
         Refusal refusal = null;
         synchronized (this) {
             AtomicInteger left = refusalsLeft.get(table);
