@@ -9,7 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import java.time.Duration;
+
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.runtime.JobRunner;
+import org.dataloop.common.testing.Await;
 import org.dataloop.common.tables.CaseMetricsTables;
 import org.dataloop.laketodoris.testing.DorisDouble;
 import org.dataloop.laketodoris.testing.TestRows;
@@ -47,8 +52,43 @@ class DorisSinkIT {
             TestRows.row(DEF, RowKind.UPDATE_AFTER, "2026-11-20", "SH", "ALL", 3L, 1L, 10.0, 3000.0, 1000.0, 3L),
             TestRows.row(DEF, RowKind.DELETE, "2026-11-20", "BJ", "ALL", 2L, 1L, 20.0, 1000.0, 500.0, 2L));
 
+    /**
+     * Emits the changes, then idles until cancelled: an unbounded input, so a failing job fails only because of its
+     * loads (a bounded source's end races with a task failure). No state: a restart emits them again.
+     */
+    static final class ChangesThenIdle implements SourceFunction<RowData> {
+        private volatile boolean running = true;
+
+        @Override
+        public void run(SourceContext<RowData> ctx) throws Exception {
+            synchronized (ctx.getCheckpointLock()) {
+                for (RowData r : CHANGES) ctx.collect(r);
+            }
+            while (running) Thread.sleep(20);
+        }
+
+        @Override
+        public void cancel() {
+            running = false;
+        }
+    }
+
     /** Runs the job's wiring on the bounded changes into the double; throws what the job failed with. */
     private void run(DorisDouble doris, String... extra) throws Exception {
+        environment(doris, false, extra).execute("doris sink");
+    }
+
+    /** Submits the job's wiring on the unbounded changes into the double. */
+    private JobClient start(DorisDouble doris, String... extra) throws Exception {
+        return environment(doris, true, extra).executeAsync("doris sink");
+    }
+
+    /** Runs the job's wiring on the unbounded changes; throws what the job failed with. */
+    private void runUnbounded(DorisDouble doris, String... extra) throws Exception {
+        environment(doris, true, extra).execute("doris sink");
+    }
+
+    private StreamExecutionEnvironment environment(DorisDouble doris, boolean unbounded, String... extra) throws Exception {
         Path pw = Files.writeString(tmp.resolve("pw"), "s3cret\n");
         List<String> args = new ArrayList<>(List.of(
                 "--doris.fenodes", doris.address(), "--doris.user", "loader", "--doris.password-file", pw.toString(),
@@ -60,7 +100,8 @@ class DorisSinkIT {
         JobRunner.definePipeline(env, new LakeToDorisJob(new LakeToDorisJob.Connectors() {
             @Override
             public LakeToDorisJob.Sources sources(StreamExecutionEnvironment e, JobOptions o) {
-                return t -> e.fromData(CHANGES, TestRows.typeInfo(DEF));
+                return t -> unbounded ? e.addSource(new ChangesThenIdle(), "changes", TestRows.typeInfo(DEF)).uid("changes")
+                        : e.fromData(CHANGES, TestRows.typeInfo(DEF));
             }
 
             @Override
@@ -68,7 +109,7 @@ class DorisSinkIT {
                 return LakeToDorisJob.REAL.sinks(o);
             }
         }), options);
-        env.execute("doris sink");
+        return env;
     }
 
     private static void assertEndState(DorisDouble doris) {
@@ -94,7 +135,12 @@ class DorisSinkIT {
     void aLoadRefusedOnceIsRetriedByARestartAndLandsOnce() throws Exception {
         try (DorisDouble doris = new DorisDouble("dataloop", "loader", "s3cret")) {
             doris.refuseLoads(TABLE, DorisDouble.Refusal.HTTP_500, 1);
-            run(doris, "--restart.attempts", "2");
+            JobClient job = start(doris, "--restart.attempts", "2");
+            try {
+                Await.until(Duration.ofSeconds(60), () -> doris.rows(TABLE).size() == 1 && doris.committedLines(TABLE).size() == 4 ? true : null);
+            } finally {
+                job.cancel().get();
+            }
             assertThat(doris.refusedLoads()).isEqualTo(1);
             assertEndState(doris);
         }
@@ -104,7 +150,7 @@ class DorisSinkIT {
     void aDorisAnswering500ToEveryLoadFailsTheJobAfterTheConfiguredRestarts() throws Exception {
         try (DorisDouble doris = new DorisDouble("dataloop", "loader", "s3cret")) {
             doris.refuseLoads(TABLE, DorisDouble.Refusal.HTTP_500, -1);
-            assertThatThrownBy(() -> run(doris, "--restart.attempts", "2"))
+            assertThatThrownBy(() -> runUnbounded(doris, "--restart.attempts", "2"))
                     .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e))
                             .contains("stream load error: HTTP/1.1 500")
                             .contains("maxNumberRestartAttempts=2"));
@@ -119,7 +165,7 @@ class DorisSinkIT {
     void aFailedLoadStatusFailsTheJobNamingTheTableAndDorisMessage() throws Exception {
         try (DorisDouble doris = new DorisDouble("dataloop", "loader", "s3cret")) {
             doris.refuseLoads(TABLE, DorisDouble.Refusal.FAIL_STATUS, -1);
-            assertThatThrownBy(() -> run(doris, "--restart.attempts", "1"))
+            assertThatThrownBy(() -> runUnbounded(doris, "--restart.attempts", "1"))
                     .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e))
                             .contains("table dataloop.dws_daily_mps_mpd stream load error: injected: [INTERNAL_ERROR] too many filtered rows"));
             assertThat(doris.refusedLoads()).isEqualTo(2);
@@ -132,7 +178,7 @@ class DorisSinkIT {
         List<String> withoutMpd = new ArrayList<>(DEF.columns().stream().map(c -> c.name()).toList());
         withoutMpd.remove("mpd");
         try (DorisDouble doris = new DorisDouble("dataloop", "loader", "s3cret", Map.of(TABLE, withoutMpd))) {
-            assertThatThrownBy(() -> run(doris, "--restart.attempts", "0"))
+            assertThatThrownBy(() -> runUnbounded(doris, "--restart.attempts", "0"))
                     .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e))
                             .contains("table dataloop.dws_daily_mps_mpd stream load error: [DATA_QUALITY_ERROR] line 1: columns")
                             .contains("do not match the table's"));
@@ -143,7 +189,7 @@ class DorisSinkIT {
     @Test
     void aWrongPasswordIsRefused() throws Exception {
         try (DorisDouble doris = new DorisDouble("dataloop", "loader", "another")) {
-            assertThatThrownBy(() -> run(doris, "--restart.attempts", "0")).isNotNull();
+            assertThatThrownBy(() -> runUnbounded(doris, "--restart.attempts", "0")).isNotNull();
             assertThat(doris.transactions()).isEmpty();
         }
     }
