@@ -221,7 +221,10 @@ class LakeToDorisJobIT {
                 public LakeToDorisJob.Sources sources(StreamExecutionEnvironment env, JobOptions o) {
                     LakeToDorisJob.Sources real = LakeToDorisJob.REAL.sources(env, o);
                     // case_count is column 3; 777 marks the row after which the task fails once, mid-load
-                    return t -> real.open(t).map(new FailOnce(3, 777)).returns(real.open(t).getType()).uid("fail-once-" + t.id());
+                    return t -> {
+                        var changes = real.open(t);
+                        return changes.map(new FailOnce(3, 777)).returns(changes.getType()).uid("fail-once-" + t.id());
+                    };
                 }
 
                 @Override
