@@ -132,6 +132,16 @@ class DorisSinkIT {
     }
 
     @Test
+    void withoutAutoRedirectTheSinkAsksTheFeForItsBackendsAndProbesThem() throws Exception {
+        try (DorisDouble doris = new DorisDouble("dataloop", "loader", "s3cret")) {
+            run(doris, "--restart.attempts", "0", "--doris.auto-redirect", "false");
+            assertEndState(doris);
+            assertThat(doris.requests()).contains("GET /api/backends", "GET /",
+                    "PUT /api/dataloop/dws_daily_mps_mpd/_stream_load", "PUT /api/dataloop/_stream_load_2pc");
+        }
+    }
+
+    @Test
     void aLoadRefusedOnceIsRetriedByARestartAndLandsOnce() throws Exception {
         try (DorisDouble doris = new DorisDouble("dataloop", "loader", "s3cret")) {
             doris.refuseLoads(TABLE, DorisDouble.Refusal.HTTP_500, 1);
