@@ -13,7 +13,6 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 
-import org.dataloop.common.io.ColumnType;
 import org.dataloop.common.io.TableDef;
 
 /**

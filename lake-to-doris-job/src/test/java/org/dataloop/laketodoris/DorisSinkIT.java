@@ -126,7 +126,8 @@ class DorisSinkIT {
         try (DorisDouble doris = new DorisDouble("dataloop", "loader", "s3cret")) {
             run(doris, "--restart.attempts", "0");
             assertEndState(doris);
-            assertThat(doris.transactions()).filteredOn(t -> t.state == DorisDouble.TxnState.COMMITTED).hasSize(1)
+            // one transaction, or more when a checkpoint fell between the rows
+            assertThat(doris.transactions()).filteredOn(t -> t.state == DorisDouble.TxnState.COMMITTED).isNotEmpty()
                     .allSatisfy(t -> assertThat(t.label).startsWith("dataloop-lake-to-doris-dws_daily_mps_mpd_dataloop_dws_daily_mps_mpd_0_"));
         }
     }
