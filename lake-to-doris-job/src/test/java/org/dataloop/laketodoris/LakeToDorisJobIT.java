@@ -258,7 +258,7 @@ class LakeToDorisJobIT {
             assertThat(doris.violations()).isEmpty();
             assertThat(doris.transactions()).allSatisfy(t ->
                     assertThat(t.state).isIn(DorisDouble.TxnState.COMMITTED, DorisDouble.TxnState.ABORTED));
-            // the restarts left transactions to abort: the open load of the failed attempt at least
+            // aborted: the writers' start-up probes of every attempt, and whatever load a failed attempt left open
             assertThat(doris.transactions()).anySatisfy(t -> assertThat(t.state).isEqualTo(DorisDouble.TxnState.ABORTED));
             // no row twice, none lost: 20 inserts + 10 updates + 1 delete committed exactly once
             List<Map<String, Object>> lines = doris.committedLines("dws_daily_mps_mpd");
