@@ -185,7 +185,7 @@ public final class DorisDouble implements AutoCloseable {
         return new ArrayList<>(violations);
     }
 
-    /** Loads whose client went away before the body ended (a failed task): aborted, as Doris does. */
+    /** Requests whose client went away before the body ended or before reading the answer (a failed task); such loads are aborted, as Doris does. */
     public List<String> brokenLoads() {
         return new ArrayList<>(brokenLoads);
     }
@@ -242,7 +242,10 @@ public final class DorisDouble implements AutoCloseable {
                 drain(ex.getRequestBody());
                 reply(ex, 404, "{\"msg\":\"no such endpoint " + method + " " + path + "\"}");
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // the client went away (its task failed or was cancelled) before it read the answer: not a protocol error
+            brokenLoads.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + ": " + e);
+        } catch (RuntimeException e) {
             violations.add("double failed on a request: " + e);
             throw e;
         }
