@@ -28,12 +28,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- /* a secret file is mounted and passed only when its Secret is named (secrets.<x>.secretName: "" = none) */ -}}
 {{- $_ := set $job "usesKafka" (and $job.usesKafka (ne ($root.Values.secrets.kafka.secretName | default "") "")) -}}
 {{- $_ := set $job "usesPaimon" (and $job.usesPaimon (ne ($root.Values.secrets.paimon.secretName | default "") "")) -}}
+{{- $_ := set $job "usesDoris" (and $job.usesDoris (ne ($root.Values.secrets.doris.secretName | default "") "")) -}}
 {{- toYaml $job -}}
 {{- end -}}
 
 {{/* Options the chart derives from structured values; a job's options may not set them. */}}
 {{- define "dataloop.reservedOptions" -}}
-{{- list "checkpoint.interval" "checkpoint.dir" "state.backend" "savepoint.path" "restart.attempts" "restart.delay" "parallelism" "kafka.properties-file" "paimon.catalog-options-file" "local" "help" "config" | toJson -}}
+{{- list "checkpoint.interval" "checkpoint.dir" "state.backend" "savepoint.path" "restart.attempts" "restart.delay" "parallelism" "kafka.properties-file" "paimon.catalog-options-file" "doris.password-file" "local" "help" "config" | toJson -}}
 {{- end -}}
 
 {{/* The job's arguments, a YAML list of strings: derived options first, then options (sorted by key). Input: (list $ $name $job). */}}
@@ -48,6 +49,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- end -}}
 {{- if $job.usesPaimon -}}
 {{- $args = concat $args (list "--paimon.catalog-options-file" (printf "%s/%s" $root.Values.secrets.paimon.mountPath $root.Values.secrets.paimon.key)) -}}
+{{- end -}}
+{{- if $job.usesDoris -}}
+{{- $args = concat $args (list "--doris.password-file" (printf "%s/%s" $root.Values.secrets.doris.mountPath $root.Values.secrets.doris.key)) -}}
 {{- end -}}
 {{- range $k, $v := $job.options -}}
 {{- if has $k $reserved -}}

@@ -19,6 +19,8 @@ import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.heartbeat.HeartbeatOptions;
 import org.dataloop.common.runtime.JobRunner;
 import org.dataloop.heartbeat.HeartbeatJob;
+import org.dataloop.laketodoris.LakeToDorisJob;
+import org.dataloop.laketodoris.LakeToDorisOptions;
 import org.dataloop.posetrigger.PoseTriggerJob;
 
 /** The arguments the chart renders are accepted by the job's own option parser: chart and code cannot drift apart. */
@@ -141,5 +143,33 @@ class JobArgsTest {
             assertThat(secret.path("secretName").asText()).startsWith("dataloop-");
         }
         assertThat(args).noneMatch(a -> a.equals("--mysql.password") || a.equals("--postgres.password"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-dev.yaml", "values-prod.yaml"})
+    void lakeToDorisJobEnabledParsesTheRenderedArgumentsWithThePasswordFromASecretFile(String valuesFile) {
+        JsonNode d = Chart.flinkDeployments(Chart.template(valuesFile, Map.of("jobs.lake-to-doris-job.enabled", true)))
+                .get("lake-to-doris-job");
+        assertThat(d).as("lake-to-doris-job can be enabled").isNotNull();
+        List<String> args = args(d);
+        JobOptions options = JobRunner.parse(new LakeToDorisJob(), args.toArray(String[]::new));
+        assertThat(options.get(LakeToDorisOptions.PASSWORD_FILE)).isEqualTo("/etc/dataloop/doris/password");
+        assertThat(options.getOptional(LakeToDorisOptions.FENODES)).isPresent();
+        assertThat(options.get(LakeToDorisOptions.TABLES)).containsExactly("dws_daily_auto_rate", "dws_daily_mps_mpd",
+                "dwd_case_detail", "realtime_metrics");
+        assertThat(options.getOptional(CommonOptions.PAIMON_WAREHOUSE)).isPresent();
+        assertThat(options.getOptional(CommonOptions.FLUSS_BOOTSTRAP)).isPresent();
+        assertThat(args).doesNotContain("--kafka.properties-file");
+        String pod = d.path("spec").path("podTemplate").toString();
+        assertThat(pod).contains("\"secretName\":\"dataloop-doris\"").contains("/etc/dataloop/doris");
+        // the password itself is nowhere in the deployment
+        assertThat(d.toString()).doesNotContainIgnoringCase("doris.password\"").doesNotContain("--doris.password ");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aDorisPasswordFileCannotBeSetAsAnOption() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Chart.template("values.yaml", Map.of(
+                "jobs.lake-to-doris-job.enabled", true, "jobs.lake-to-doris-job.options.doris\\.password-file", "/x"))))
+                .hasMessageContaining("doris.password-file is set by the chart");
     }
 }

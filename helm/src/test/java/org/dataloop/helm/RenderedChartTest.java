@@ -136,6 +136,7 @@ class RenderedChartTest {
         sets.put("s3.credentialsSecret.name", "fake-s3-secret");
         sets.put("secrets.kafka.secretName", "fake-kafka-secret");
         sets.put("secrets.paimon.secretName", "fake-paimon-secret");
+        sets.put("secrets.doris.secretName", "fake-doris-password");
         sets.put("jobs.lake-to-doris-job.envFromSecrets[0]", "fake-doris-secret");
         sets.put("jobs.cdc-dim-job.env[0].name", "MYSQL_PASSWORD");
         sets.put("jobs.cdc-dim-job.env[0].valueFrom.secretKeyRef.name", "fake-mysql-secret");
@@ -169,7 +170,8 @@ class RenderedChartTest {
             for (int i = 0; i < args.size(); i += 2) {
                 String key = args.get(i);
                 if (key.equals("--kafka.properties-file") || key.equals("--paimon.catalog-options-file")
-                        || key.equals("--mysql.password-file") || key.equals("--postgres.password-file")) {
+                        || key.equals("--mysql.password-file") || key.equals("--postgres.password-file")
+                        || key.equals("--doris.password-file")) {
                     assertThat(args.get(i + 1)).startsWith("/etc/dataloop/");
                 } else {
                     assertThat(key).doesNotContainPattern(credentialKey);

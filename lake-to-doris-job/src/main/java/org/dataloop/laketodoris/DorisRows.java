@@ -1,0 +1,131 @@
+package org.dataloop.laketodoris;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.Collector;
+
+import org.dataloop.common.io.TableDef;
+
+/**
+ * Pure functions from a changelog row of the lake or Fluss to a line of a Doris JSON stream load
+ * ({@code format=json}, {@code read_json_by_line=true}) on a UNIQUE KEY table: every column of the table plus
+ * {@value #DELETE_SIGN} (0 = upsert, 1 = delete).
+ */
+public final class DorisRows {
+    /** Doris's hidden delete-sign column; loads name it in the {@code hidden_columns} header. */
+    public static final String DELETE_SIGN = "__DORIS_DELETE_SIGN__";
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private DorisRows() {}
+
+    /** What a changelog kind does to a UNIQUE KEY table. */
+    public enum Action { UPSERT, DELETE, SKIP }
+
+    /**
+     * {@code +I}/{@code +U} upsert, {@code -D} deletes, {@code -U} is skipped: the {@code +U} that follows carries
+     * the new value of the same key, and deleting in between would only make the key vanish for a moment.
+     */
+    public static Action action(RowKind kind) {
+        return action(kind, false);
+    }
+
+    /**
+     * As {@link #action(RowKind)}, except that with {@code deleteBeforeImages} a {@code -U} deletes its row: for a
+     * Doris table whose key has a column the upstream key lacks, where an update may move the row to another key.
+     */
+    public static Action action(RowKind kind, boolean deleteBeforeImages) {
+        return switch (kind) {
+            case INSERT, UPDATE_AFTER -> Action.UPSERT;
+            case DELETE -> Action.DELETE;
+            case UPDATE_BEFORE -> deleteBeforeImages ? Action.DELETE : Action.SKIP;
+        };
+    }
+
+    /**
+     * The JSON line of a row whose fields are the table's columns in order, or {@code null} when the row is skipped.
+     * Dates are {@code yyyy-MM-dd}; numbers are JSON numbers; a non-finite double (never produced by our jobs) is
+     * refused, since Doris's JSON reader cannot load it.
+     */
+    public static String toJsonLine(TableDef<?> def, RowData row) {
+        return toJsonLine(def, row, false);
+    }
+
+    /** As {@link #toJsonLine(TableDef, RowData)}, with {@link #action(RowKind, boolean)}'s choice for {@code -U}. */
+    public static String toJsonLine(TableDef<?> def, RowData row, boolean deleteBeforeImages) {
+        Action action = action(row.getRowKind(), deleteBeforeImages);
+        if (action == Action.SKIP) return null;
+        List<? extends TableDef.Column<?>> columns = def.columns();
+        if (row.getArity() != columns.size()) {
+            throw new IllegalArgumentException(def.defaultName() + ": a row of " + row.getArity() + " fields, the table has "
+                    + columns.size() + " columns");
+        }
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            for (int i = 0; i < columns.size(); i++) {
+                TableDef.Column<?> c = columns.get(i);
+                g.writeFieldName(c.name());
+                if (row.isNullAt(i)) {
+                    g.writeNull();
+                    continue;
+                }
+                switch (c.type()) {
+                    case STRING -> g.writeString(row.getString(i).toString());
+                    case BIGINT -> g.writeNumber(row.getLong(i));
+                    case INT -> g.writeNumber(row.getInt(i));
+                    case DOUBLE -> {
+                        double d = row.getDouble(i);
+                        if (!Double.isFinite(d)) {
+                            throw new IllegalArgumentException(def.defaultName() + "." + c.name() + " is " + d
+                                    + ": Doris cannot load a non-finite number");
+                        }
+                        g.writeNumber(d);
+                    }
+                    case BOOLEAN -> g.writeBoolean(row.getBoolean(i));
+                    case DATE -> g.writeString(LocalDate.ofEpochDay(row.getInt(i)).toString());
+                }
+            }
+            g.writeNumberField(DELETE_SIGN, action == Action.DELETE ? 1 : 0);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    /** The columns a load of this table sends, in order: the table's, then the delete sign. */
+    public static List<String> loadColumns(TableDef<?> def) {
+        List<String> names = new java.util.ArrayList<>(def.columns().stream().map(TableDef.Column::name).toList());
+        names.add(DELETE_SIGN);
+        return names;
+    }
+
+    /** The stream operator: rows to JSON lines; {@code -U} dropped, or deleting (see {@link SyncedTable#deleteBeforeImages}). */
+    public static final class ToJsonLines implements FlatMapFunction<RowData, String> {
+        private static final long serialVersionUID = 1L;
+        private final TableDef<?> def;
+        private final boolean deleteBeforeImages;
+
+        public ToJsonLines(SyncedTable table) {
+            this.def = table.def();
+            this.deleteBeforeImages = table.deleteBeforeImages();
+        }
+
+        @Override
+        public void flatMap(RowData row, Collector<String> out) {
+            String line = toJsonLine(def, row, deleteBeforeImages);
+            if (line != null) out.collect(line);
+        }
+    }
+
+}

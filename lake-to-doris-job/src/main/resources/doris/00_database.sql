@@ -1,0 +1,2 @@
+-- The database of the synced tables. Variables: ${database}.
+CREATE DATABASE IF NOT EXISTS `${database}`;
