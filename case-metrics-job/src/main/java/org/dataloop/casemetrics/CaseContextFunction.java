@@ -14,6 +14,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -39,11 +42,12 @@ import org.dataloop.common.metrics.JobCounter;
  * for {@code ods_case_mapping}) and {@link #CASE_COUNTS} (+1/−1 per date, city and trigger type).
  *
  * <p>State is bounded by {@code retention}: heartbeat context older than the watermark minus retention is
- * dropped, and a case is dropped {@code retention} after its start (or after its first chunk arrived, if
- * that is later). A case whose context window is already older than that is resolved with what is left
+ * dropped, and a case once its day's MPS/MPD group is final (retention after the day ends) and at least
+ * retention after its first chunk arrived. A case whose context window is already older than that is resolved with what is left
  * and counted in {@code cases_beyond_retention}.
  */
-public final class CaseContextFunction extends KeyedCoProcessFunction<String, EnrichedHeartbeat, CaseChunk, CaseDetail> {
+public final class CaseContextFunction extends KeyedCoProcessFunction<String, EnrichedHeartbeat, CaseChunk, CaseDetail>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<CaseChunk> CHUNKS = new OutputTag<>("case-chunks") {};
@@ -65,6 +69,7 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
     private transient DimensionCache dims;
     private transient JobCounter duplicates;
     private transient JobCounter beyondRetention;
+    private final WatermarkHighMark watermarks = new WatermarkHighMark();
 
     public CaseContextFunction(ZoneId zone, Duration window, Duration retention, DimensionTables dimensionTables, Duration dimRefresh) {
         this.zone = zone.getId();
@@ -84,6 +89,16 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
         dims = new DimensionCache(dimensionTables, List.of(DimensionDef.DIM_ORDER), dimRefresh);
         duplicates = JobCounter.register(getRuntimeContext(), JobCounter.DUPLICATES_DROPPED, "stream", "case_mapping");
         beyondRetention = JobCounter.register(getRuntimeContext(), CASES_BEYOND_RETENTION, "stream", "case_mapping");
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        watermarks.initializeState(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        watermarks.snapshotState(context);
     }
 
     /** A heartbeat (de-duplicated, enriched, not behind the heartbeat watermark): extends the car's context. */
@@ -115,7 +130,7 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
             return;
         }
         ctx.output(CHUNKS, chunk);
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = watermarks.of(ctx.timerService().currentWatermark());
         long previousStart = state == null ? Long.MAX_VALUE : state.row.startTs;
         if (state == null) {
             state = newCase(chunk, watermark);
@@ -137,6 +152,7 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CaseDetail> out) throws Exception {
+        watermarks.of(timestamp);
         Iterator<Map.Entry<String, CaseState>> it = cases.iterator();
         while (it.hasNext()) {
             Map.Entry<String, CaseState> entry = it.next();
@@ -185,8 +201,16 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
         state.row = row;
         state.chunkIds = new String[] {chunk.chunkId};
         showFirstChunk(state, chunk);
-        state.expireAtMs = Math.max(chunk.startTs, watermark) + retentionMs;
+        // kept while its day can still change (the day's MPS/MPD group is final retention after the day ends), and at
+        // least retention after it arrived: a later chunk then still finds the case
+        long dayFinal = AutoRateMath.endOfLocalDayMs(Math.floorDiv(chunk.startTs, 1000), zoneId) + retentionMs;
+        state.expireAtMs = Math.max(dayFinal, saturatedAdd(watermark, retentionMs));
         return state;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return b > 0 && sum < a ? Long.MAX_VALUE : sum;
     }
 
     private static void addChunk(CaseState state, CaseChunk chunk) {

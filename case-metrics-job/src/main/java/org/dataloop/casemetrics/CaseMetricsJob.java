@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -46,7 +45,7 @@ import org.dataloop.common.tables.CaseMetricsTables;
  * 10,000 autonomous km per date, city and trigger type, and {@code ALL}.
  *
  * <p>Event time is the heartbeats' time: chunks are uploaded minutes to hours after their case, so the
- * case stream does not move the watermark (see {@link NoEventTimeProgress}).
+ * case stream does not move the watermark (see {@link IdleWatermarks}).
  */
 public final class CaseMetricsJob implements JobDefinition {
 
@@ -112,12 +111,12 @@ public final class CaseMetricsJob implements JobDefinition {
 
         SingleOutputStreamOperator<EnrichedHeartbeat> enriched = HeartbeatStreams.enriched(io, options, HeartbeatStreams.unique(io, options));
 
-        // chunks do not move event time: from Kafka they declare themselves caught up; from a bounded source (a
-        // replay file, the simulator) they hold it until they are all read, so that no case is read after the
+        // chunks do not move event time: from Kafka the case stream is idle for event time; from a bounded source (a
+        // replay file, the simulator) it holds event time until it is read, so that no case is read after the
         // heartbeats' end has finished every day (a replay's rows must not depend on which file is read faster)
         boolean bounded = options.replay() || options.get(CommonOptions.SOURCE) == CommonOptions.SourceKind.simulator;
         WatermarkStrategy<CaseChunk> caseTime = bounded ? WatermarkStrategy.noWatermarks()
-                : WatermarkStrategy.forGenerator(ctx -> new NoEventTimeProgress<>());
+                : WatermarkStrategy.forGenerator(ctx -> new IdleWatermarks<>());
         SingleOutputStreamOperator<CaseChunk> chunks = io.read(new CaseChunkParser(), Duration.ZERO)
                 .assignTimestampsAndWatermarks(caseTime.withTimestampAssigner((c, ts) -> c.startTs))
                 .uid("case-time").name("case time");
@@ -158,20 +157,17 @@ public final class CaseMetricsJob implements JobDefinition {
     }
 
     /**
-     * Watermarks for a stream that must not hold event time back: it declares itself always caught up (the
-     * largest watermark short of the end of input), so a two-input operator's watermark is its other input's.
+     * Watermarks for a stream that must not take part in event time: it declares itself idle, so a two-input
+     * operator's watermark is its other input's alone (and does not move while that one is idle too). Its records
+     * still flow; they are never dropped as late.
      */
-    static final class NoEventTimeProgress<T> implements WatermarkGenerator<T> {
-        private static final Watermark CAUGHT_UP = new Watermark(Long.MAX_VALUE - 1);
-
+    static final class IdleWatermarks<T> implements WatermarkGenerator<T> {
         @Override
-        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-            output.emitWatermark(CAUGHT_UP);
-        }
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(CAUGHT_UP);
+            output.markIdle();
         }
     }
 }

@@ -14,6 +14,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -25,9 +28,10 @@ import org.dataloop.common.metrics.JobCounter;
  * of each trigger type and the {@code ALL} row. A changed group is re-emitted at most once per emit interval
  * of event time (all its rows, since km move every mps); a trigger type left without cases is deleted. The
  * group is final, and its state dropped, once the watermark passes the end of its local day plus the
- * retention; changes for a final group are counted in {@code late_records} and dropped.
+ * retention; changes for a final group are counted in {@code late_records} and dropped (also right after a
+ * restore: the highest watermark seen is kept in the checkpoints).
  */
-public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDelta, MpsMpd> {
+public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDelta, MpsMpd> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     private final String zone;
@@ -39,6 +43,7 @@ public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDel
     private transient ValueState<DayCityState> group;
     private transient MapState<String, TriggerCount> triggers;
     private transient JobCounter late;
+    private final WatermarkHighMark watermarks = new WatermarkHighMark();
 
     public MpsMpdFunction(ZoneId zone, Duration retention, Duration emitInterval, Set<String> dangerousTypes) {
         this.zone = zone.getId();
@@ -56,8 +61,18 @@ public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDel
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        watermarks.initializeState(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        watermarks.snapshotState(context);
+    }
+
+    @Override
     public void processElement(MetricDelta delta, Context ctx, Collector<MpsMpd> out) throws Exception {
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = watermarks.of(ctx.timerService().currentWatermark());
         DayCityState g = group.value();
         if (g == null) {
             g = new DayCityState();
@@ -86,6 +101,7 @@ public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDel
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MpsMpd> out) throws Exception {
+        watermarks.of(timestamp);
         DayCityState g = group.value();
         if (g == null) return;
         if (g.pending) {
@@ -117,7 +133,8 @@ public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDel
                 t.emitted = true;
                 e.setValue(t);
             } else {
-                if (t.emitted) out.collect(row(dateAndCity, e.getKey(), 0, 0, g.autoKm, now, "-D"));
+                // deleted even if this run never emitted it: a restore rolls the flag back, not Fluss's rows
+                out.collect(row(dateAndCity, e.getKey(), 0, 0, g.autoKm, now, "-D"));
                 it.remove();
             }
         }

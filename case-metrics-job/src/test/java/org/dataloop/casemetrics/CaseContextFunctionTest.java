@@ -19,6 +19,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,6 @@ import org.dataloop.common.runtime.JobRunner;
 class CaseContextFunctionTest {
     private static final long T = DAY_START + 3_600; // 01:00 local, epoch seconds
     private static final Duration RETENTION = Duration.ofHours(48);
-    private static final Watermark CASE_STREAM_WATERMARK = new Watermark(Long.MAX_VALUE - 1);
 
     @TempDir
     static Path dir;
@@ -53,7 +53,7 @@ class CaseContextFunctionTest {
         }
         harness = newHarness();
         harness.open();
-        harness.processWatermark2(CASE_STREAM_WATERMARK);
+        harness.processWatermarkStatus2(WatermarkStatus.IDLE); // the case stream, as in the job
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, EnrichedHeartbeat, CaseChunk, CaseDetail> newHarness() throws Exception {
@@ -69,7 +69,7 @@ class CaseContextFunctionTest {
         harness.close();
     }
 
-    /** Event time is the heartbeats' (the case stream's watermark is always caught up, as in the job). */
+    /** Event time is the heartbeats' (the case stream is idle for event time, as in the job). */
     private void watermark(long ms) throws Exception {
         harness.processWatermark1(new Watermark(ms));
     }
@@ -245,7 +245,7 @@ class CaseContextFunctionTest {
         assertThat(rows()).hasSize(1);
         assertThat(harness.numKeyedStateEntries()).isGreaterThan(0);
 
-        watermark(start + RETENTION.toMillis() + 120_000);
+        watermark(NEXT_DAY_START * 1000 + RETENTION.toMillis() + 120_000); // the case's day is final
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -261,7 +261,7 @@ class CaseContextFunctionTest {
         harness = newHarness();
         harness.initializeState(snapshot);
         harness.open();
-        harness.processWatermark2(CASE_STREAM_WATERMARK);
+        harness.processWatermarkStatus2(WatermarkStatus.IDLE); // the case stream, as in the job
         heartbeats(T + 4, T + 70, "BJ", "task-B");
         send(chunk("case-1", "c1", start + 1_000, start + 2_000, 1));
         send(chunk("case-1", "c0", start, start + 1_000, 1)); // repeated across the restore: dropped

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class CaseContextStateSizeTest {
                 (EnrichedHeartbeat e) -> e.heartbeat.carId, (CaseChunk c) -> c.carId, Types.STRING)) {
             harness.setup(TypeInformation.of(CaseDetail.class).createSerializer(harness.getExecutionConfig().getSerializerConfig()));
             harness.open();
-            harness.processWatermark2(new Watermark(Long.MAX_VALUE - 1));
+            harness.processWatermarkStatus2(WatermarkStatus.IDLE);
             for (CaseChunk c : sim.caseChunks()) harness.processElement2(c, c.startTs);
             for (long s = config.startEpochSecond; s < config.startEpochSecond + config.durationSeconds; s++) {
                 for (int car = 0; car < CARS; car++) {
