@@ -1,7 +1,7 @@
 -- dwd_case_detail (case-metrics-job): one row per case. The lake's key is case_id alone; Doris needs the partition
 -- column in the unique key, so the key is (case_id, date_key): case_id first for point look-ups, date_key only
--- because it partitions. A case keeps its date_key (local date of its first chunk's start); should it move to
--- another day, lake-to-doris-job deletes the old row on the -U it reads (see docs/lake-to-doris-job.md).
+-- because it partitions. date_key is the local date of the case's earliest start; when a late chunk moves it,
+-- case-metrics-job retracts the old row (-D with the old date_key), which the sink deletes (docs/lake-to-doris-job.md).
 CREATE TABLE IF NOT EXISTS `${database}`.`dwd_case_detail` (
     `case_id` VARCHAR(256) NOT NULL,
     `date_key` DATE NOT NULL COMMENT 'local date of start_ts',
