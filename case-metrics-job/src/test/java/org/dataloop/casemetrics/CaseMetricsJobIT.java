@@ -142,7 +142,7 @@ class CaseMetricsJobIT {
             assertThat(dlq).singleElement().asString().contains("\"reason\":\"malformed_json\"")
                     .contains("\"stream\":\"case_mapping\"").contains("\"topic\":\"case-mapping-e2e\"");
         } finally {
-            job.cancel().get();
+            Await.cancelled(job);
         }
     }
 
@@ -171,7 +171,7 @@ class CaseMetricsJobIT {
             assertThat(lake.readAll("dwd_case_detail")).filteredOn(r -> r.get("case_id").equals("case-1")).singleElement()
                     .satisfies(r -> assertThat(r).containsEntry("chunk_count", 2L).containsEntry("city_code", "SH"));
         } finally {
-            restored.cancel().get();
+            Await.cancelled(restored);
         }
     }
 }

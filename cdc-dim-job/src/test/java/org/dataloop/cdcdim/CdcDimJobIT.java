@@ -144,7 +144,7 @@ class CdcDimJobIT {
                     "{\"op\":\"-D\",\"car_id\":\"car-2\",\"car_type\":\"robobus\",\"car_model\":\"B1\",\"updated_at\":null}",
                     "{\"op\":\"+U\",\"car_id\":\"car-1\",\"car_type\":\"robotaxi\",\"car_model\":\"M2\",\"updated_at\":" + ms("2026-11-22T00:00:00Z") + "}");
         } finally {
-            job.cancel().get();
+            Await.cancelled(job);
         }
     }
 
@@ -224,7 +224,7 @@ class CdcDimJobIT {
             assertThat(Files.readAllLines(tmp.resolve("run2/dim_car.jsonl"))).as("changes after the restore").isNotEmpty();
         } finally {
             stop.set(true);
-            restored.cancel().get();
+            Await.cancelled(restored);
         }
     }
 

@@ -162,7 +162,7 @@ class HeartbeatJobIT {
                     .contains("\"reason\":\"missing_field\"").contains("\"reason\":\"late\"")
                     .contains("\"topic\":\"heartbeat-e2e\"").contains("\"offset\":6");
         } finally {
-            job.cancel().get();
+            Await.cancelled(job);
         }
     }
 
@@ -225,7 +225,7 @@ class HeartbeatJobIT {
             }
             assertThat(lake.readAll("ods_heartbeat")).hasSize(121);
         } finally {
-            restored.cancel().get();
+            Await.cancelled(restored);
         }
     }
 

@@ -150,7 +150,7 @@ class DorisSinkIT {
             try {
                 Await.until(Duration.ofSeconds(60), () -> doris.rows(TABLE).size() == 1 && doris.committedLines(TABLE).size() == 4 ? true : null);
             } finally {
-                job.cancel().get();
+                Await.cancelled(job);
             }
             assertThat(doris.refusedLoads()).isEqualTo(1);
             assertEndState(doris);

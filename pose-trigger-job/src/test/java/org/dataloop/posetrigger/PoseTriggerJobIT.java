@@ -183,7 +183,7 @@ class PoseTriggerJobIT {
             assertThat(String.join("\n", dlq)).contains("\"reason\":\"malformed_json\"").contains("\"reason\":\"late\"")
                     .contains("\"topic\":\"pose-sp\"");
         } finally {
-            restored.cancel().get();
+            Await.cancelled(restored);
         }
     }
 

@@ -2,6 +2,9 @@ package org.dataloop.common.testing;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.flink.core.execution.JobClient;
 
 /** Polls a condition of a running job (rows in a table, records in a topic) until it holds or time runs out. */
 public final class Await {
@@ -24,6 +27,19 @@ public final class Await {
             Thread.sleep(300);
         }
         throw new AssertionError("condition not met within " + wait + "; last seen: " + lastSeen, last);
+    }
+
+    /**
+     * Cancels a job and waits until it has stopped: {@code cancel()} only asks, and tasks still writing files into a
+     * test's temporary directory make its deletion fail.
+     */
+    public static void cancelled(JobClient job) throws Exception {
+        try {
+            job.cancel().get();
+        } catch (ExecutionException e) {
+            // already finished or failed: then it has stopped too
+        }
+        until(Duration.ofSeconds(60), () -> job.getJobStatus().get().isGloballyTerminalState() ? true : null);
     }
 
     /** Records what a probe looked at, for the failure message. */
