@@ -1,6 +1,7 @@
 package org.dataloop.casemetrics;
 
 import java.io.Serializable;
+import java.util.List;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -26,7 +27,7 @@ final class WatermarkHighMark implements Serializable {
     }
 
     void snapshotState(FunctionSnapshotContext context) throws Exception {
-        state.update(java.util.List.of(highest));
+        state.update(List.of(highest));
     }
 
     /** The larger of the operator's current watermark and every watermark it saw before. */

@@ -2,25 +2,23 @@ package org.dataloop.casemetrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.dataloop.common.tables.CaseMetricsTables;
+import org.dataloop.common.testing.Launcher;
 import org.dataloop.common.testing.ReplayFiles;
 
 /** The local replay interface of contract §7, run as a user runs it: {@code bin/dataloop run case-metrics-job --local ...}. */
 class CaseMetricsReplayIT {
     private static final int REPEATS = 50_000;
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     @TempDir
     Path tmp;
@@ -39,17 +37,11 @@ class CaseMetricsReplayIT {
                 "{\"task_id\":\"task-A\",\"order_id\":\"order-7\",\"customer_id\":\"cust-3\"}"));
         Path out = tmp.resolve("out");
 
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/dataloop").toString(), "run", "case-metrics-job", "--local",
+        Launcher.Result run = Launcher.run(tmp, "run", "case-metrics-job", "--local",
                 "--input.heartbeat", heartbeats.toString(), "--input.case_mapping", chunks.toString(),
-                "--input.dim_city_area", cityArea.toString(), "--input.dim_order", orders.toString(), "--output.dir", out.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
-        pb.environment().put("DATALOOP_HEAP", "1g");
-        File log = tmp.resolve("run.log").toFile();
-        pb.redirectOutput(log);
-        Process p = pb.start();
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("bin/dataloop finished").isTrue();
-        String output = Files.readString(log.toPath());
-        assertThat(p.exitValue()).as(output).isZero();
+                "--input.dim_city_area", cityArea.toString(), "--input.dim_order", orders.toString(), "--output.dir", out.toString());
+        String output = run.output();
+        assertThat(run.exitCode()).as(output).isZero();
         assertThat(output).contains("records_in case_mapping=" + (REPEATS + 7) + ", heartbeat=152")
                 .contains("duplicates_dropped case_mapping=" + (REPEATS + 1)); // and the scenario's own repeat
 

@@ -5,40 +5,24 @@ import static org.dataloop.heartbeat.HeartbeatTestData.DAY_START;
 import static org.dataloop.heartbeat.HeartbeatTestData.NEXT_DAY_START;
 import static org.dataloop.heartbeat.HeartbeatTestData.json;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.dataloop.common.tables.HeartbeatTables;
+import org.dataloop.common.testing.Launcher;
 import org.dataloop.common.testing.ReplayFiles;
 
 /** The local replay interface of contract §7, run the way a user runs it: {@code bin/dataloop run heartbeat-job --local ...}. */
 class HeartbeatReplayIT {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-
     @TempDir
     Path tmp;
 
-    private Process.Result dataloop(String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/dataloop").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
-        pb.environment().put("DATALOOP_HEAP", "1g");
-        File log = tmp.resolve("out-" + System.nanoTime() + ".log").toFile();
-        pb.redirectOutput(log);
-        java.lang.Process p = pb.start();
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("bin/dataloop finished").isTrue();
-        return new Process.Result(p.exitValue(), Files.readString(log.toPath()));
-    }
-
-    /** Exit code and output of one launcher call. */
-    static final class Process {
-        record Result(int exitCode, String output) {}
+    private Launcher.Result dataloop(String... args) throws Exception {
+        return Launcher.run(tmp, args);
     }
 
     @Test
@@ -55,7 +39,7 @@ class HeartbeatReplayIT {
                 "{\"city_name\":\"Shanghai\",\"area_name\":\"Pudong\",\"city_code\":\"SH\",\"area_code\":\"PD\"}"));
         Path out = tmp.resolve("out");
 
-        Process.Result run = dataloop("run", "heartbeat-job", "--local", "--input.heartbeat", input.toString(),
+        Launcher.Result run = dataloop("run", "heartbeat-job", "--local", "--input.heartbeat", input.toString(),
                 "--input.dim_city_area", dims.toString(), "--output.dir", out.toString());
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("records_in heartbeat=7");
@@ -89,10 +73,10 @@ class HeartbeatReplayIT {
 
     @Test
     void aBadOptionStopsWithOneLineNamingIt() throws Exception {
-        Process.Result run = dataloop("run", "heartbeat-job", "--local", "--auto-rate.allowed-lateness", "forever");
+        Launcher.Result run = dataloop("run", "heartbeat-job", "--local", "--auto-rate.allowed-lateness", "forever");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.output().strip()).startsWith("error: heartbeat-job: bad value for --auto-rate.allowed-lateness: 'forever'");
-        Process.Result help = dataloop("run", "heartbeat-job", "--help");
+        Launcher.Result help = dataloop("run", "heartbeat-job", "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.output()).contains("--auto-rate.allowed-lateness").contains("default: 1 h");
     }

@@ -2,7 +2,6 @@ package org.dataloop.posetrigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.dataloop.common.sim.FleetSimulator;
 import org.dataloop.common.sim.InjectedBrake;
 import org.dataloop.common.sim.SimulatorConfig;
+import org.dataloop.common.testing.Launcher;
 import org.dataloop.common.testing.ReplayFiles;
 
 /**
@@ -25,24 +24,8 @@ import org.dataloop.common.testing.ReplayFiles;
  * hard brakes: {@code bin/dataloop run pose-trigger-job --local --input.pose F --output.dir D}.
  */
 class PoseTriggerReplayIT {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-
     @TempDir
     Path tmp;
-
-    private record Result(int exitCode, String output) {}
-
-    private Result dataloop(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/dataloop").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
-        pb.environment().put("DATALOOP_HEAP", "1g");
-        File log = tmp.resolve("out-" + System.nanoTime() + ".log").toFile();
-        pb.redirectOutput(log);
-        Process p = pb.start();
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("bin/dataloop finished").isTrue();
-        return new Result(p.exitValue(), Files.readString(log.toPath()));
-    }
 
     @Test
     void findsEveryInjectedBrakeAndNothingElse() throws Exception {
@@ -57,7 +40,7 @@ class PoseTriggerReplayIT {
         assertThat(brakes).hasSizeGreaterThanOrEqualTo(12);
         Path out = tmp.resolve("out");
 
-        Result run = dataloop("run", "pose-trigger-job", "--local", "--input.pose", in.resolve("pose.jsonl").toString(),
+        Launcher.Result run = Launcher.run(tmp, "run", "pose-trigger-job", "--local", "--input.pose", in.resolve("pose.jsonl").toString(),
                 "--output.dir", out.toString());
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("records_in pose=" + sim.poseCount());
