@@ -14,9 +14,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -47,7 +44,7 @@ import org.dataloop.common.metrics.JobCounter;
  * and counted in {@code cases_beyond_retention}.
  */
 public final class CaseContextFunction extends KeyedCoProcessFunction<String, EnrichedHeartbeat, CaseChunk, CaseDetail>
-        implements CheckpointedFunction {
+        {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<CaseChunk> CHUNKS = new OutputTag<>("case-chunks") {};
@@ -69,7 +66,6 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
     private transient DimensionCache dims;
     private transient JobCounter duplicates;
     private transient JobCounter beyondRetention;
-    private final WatermarkHighMark watermarks = new WatermarkHighMark();
 
     public CaseContextFunction(ZoneId zone, Duration window, Duration retention, DimensionTables dimensionTables, Duration dimRefresh) {
         this.zone = zone.getId();
@@ -89,16 +85,6 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
         dims = new DimensionCache(dimensionTables, List.of(DimensionDef.DIM_ORDER), dimRefresh);
         duplicates = JobCounter.register(getRuntimeContext(), JobCounter.DUPLICATES_DROPPED, "stream", "case_mapping");
         beyondRetention = JobCounter.register(getRuntimeContext(), CASES_BEYOND_RETENTION, "stream", "case_mapping");
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        watermarks.initializeState(context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        watermarks.snapshotState(context);
     }
 
     /** A heartbeat (de-duplicated, enriched, not behind the heartbeat watermark): extends the car's context. */
@@ -130,7 +116,7 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
             return;
         }
         ctx.output(CHUNKS, chunk);
-        long watermark = watermarks.of(ctx.timerService().currentWatermark());
+        long watermark = ctx.timerService().currentWatermark();
         long previousStart = state == null ? Long.MAX_VALUE : state.row.startTs;
         if (state == null) {
             state = newCase(chunk, watermark);
@@ -152,7 +138,6 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CaseDetail> out) throws Exception {
-        watermarks.of(timestamp);
         Iterator<Map.Entry<String, CaseState>> it = cases.iterator();
         while (it.hasNext()) {
             Map.Entry<String, CaseState> entry = it.next();

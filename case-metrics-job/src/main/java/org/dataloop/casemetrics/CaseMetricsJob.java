@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -29,6 +30,7 @@ import org.dataloop.common.heartbeat.HeartbeatEnricher;
 import org.dataloop.common.heartbeat.HeartbeatOptions;
 import org.dataloop.common.heartbeat.HeartbeatStreams;
 import org.dataloop.common.io.TableDef;
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.parse.CaseChunkParser;
 import org.dataloop.common.parse.HeartbeatParser;
 import org.dataloop.common.parse.RecordParser;
@@ -122,15 +124,16 @@ public final class CaseMetricsJob implements JobDefinition {
                 .uid("case-time").name("case time");
 
         // still partitioned by car from the de-duplication (enrichment and filter are forward): no second shuffle
-        SingleOutputStreamOperator<EnrichedHeartbeat> contextHeartbeats = enriched.process(new OnTimeHeartbeats())
-                .returns(EnrichedHeartbeat.class).uid("on-time-heartbeats").name("on-time heartbeats");
+        SingleOutputStreamOperator<EnrichedHeartbeat> contextHeartbeats = enriched
+                .transform("on-time heartbeats", TypeInformation.of(EnrichedHeartbeat.class), KeepWatermark.of(new OnTimeHeartbeats()))
+                .uid("on-time-heartbeats");
         SingleOutputStreamOperator<CaseDetail> details = DataStreamUtils
                 .reinterpretAsKeyedStream(contextHeartbeats, e -> e.heartbeat.carId, Types.STRING)
                 .connect(chunks.keyBy(c -> c.carId, Types.STRING))
-                .process(new CaseContextFunction(zone, options.get(CONTEXT_WINDOW), retention,
-                        io.dimensions(List.of(DimensionDef.DIM_ORDER)), dimRefresh))
-                .returns(CaseDetail.class)
-                .uid("case-context").name("cases with context");
+                .transform("cases with context", TypeInformation.of(CaseDetail.class),
+                        KeepWatermark.of(new CaseContextFunction(zone, options.get(CONTEXT_WINDOW), retention,
+                                io.dimensions(List.of(DimensionDef.DIM_ORDER)), dimRefresh)))
+                .uid("case-context");
         io.write(CaseMetricsTables.ODS_CASE_MAPPING, details.getSideOutput(CaseContextFunction.CHUNKS));
         io.write(CaseMetricsTables.DWD_CASE_DETAIL, details);
 
@@ -142,9 +145,9 @@ public final class CaseMetricsJob implements JobDefinition {
         SingleOutputStreamOperator<MpsMpd> metrics = autonomousKm
                 .union(details.getSideOutput(CaseContextFunction.CASE_COUNTS))
                 .keyBy(MetricDelta::group, Types.STRING)
-                .process(new MpsMpdFunction(zone, retention, options.get(EMIT_INTERVAL), dangerous))
-                .returns(MpsMpd.class)
-                .uid("mps-mpd").name("daily MPS/MPD");
+                .transform("daily MPS/MPD", TypeInformation.of(MpsMpd.class),
+                        KeepWatermark.of(new MpsMpdFunction(zone, retention, options.get(EMIT_INTERVAL), dangerous)))
+                .uid("mps-mpd");
         io.write(CaseMetricsTables.DWS_DAILY_MPS_MPD, metrics);
         io.write(CaseMetricsTables.REALTIME_METRICS, metrics);
     }

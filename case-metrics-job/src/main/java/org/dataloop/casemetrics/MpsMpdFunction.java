@@ -14,9 +14,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -31,7 +28,7 @@ import org.dataloop.common.metrics.JobCounter;
  * retention; changes for a final group are counted in {@code late_records} and dropped (also right after a
  * restore: the highest watermark seen is kept in the checkpoints).
  */
-public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDelta, MpsMpd> implements CheckpointedFunction {
+public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDelta, MpsMpd> {
     private static final long serialVersionUID = 1L;
 
     private final String zone;
@@ -43,7 +40,6 @@ public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDel
     private transient ValueState<DayCityState> group;
     private transient MapState<String, TriggerCount> triggers;
     private transient JobCounter late;
-    private final WatermarkHighMark watermarks = new WatermarkHighMark();
 
     public MpsMpdFunction(ZoneId zone, Duration retention, Duration emitInterval, Set<String> dangerousTypes) {
         this.zone = zone.getId();
@@ -61,18 +57,8 @@ public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDel
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        watermarks.initializeState(context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        watermarks.snapshotState(context);
-    }
-
-    @Override
     public void processElement(MetricDelta delta, Context ctx, Collector<MpsMpd> out) throws Exception {
-        long watermark = watermarks.of(ctx.timerService().currentWatermark());
+        long watermark = ctx.timerService().currentWatermark();
         DayCityState g = group.value();
         if (g == null) {
             g = new DayCityState();
@@ -101,7 +87,6 @@ public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDel
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MpsMpd> out) throws Exception {
-        watermarks.of(timestamp);
         DayCityState g = group.value();
         if (g == null) return;
         if (g.pending) {

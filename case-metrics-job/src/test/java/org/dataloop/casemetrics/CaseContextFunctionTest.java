@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.dim.DimensionDef;
 import org.dataloop.common.dim.DimensionTables;
 import org.dataloop.common.event.CaseChunk;
@@ -58,7 +59,7 @@ class CaseContextFunctionTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, EnrichedHeartbeat, CaseChunk, CaseDetail> newHarness() throws Exception {
         var fn = new CaseContextFunction(SHANGHAI, Duration.ofSeconds(60), RETENTION, dims, Duration.ofHours(1));
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(fn),
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(KeepWatermark.of(fn),
                 (EnrichedHeartbeat e) -> e.heartbeat.carId, (CaseChunk c) -> c.carId, Types.STRING);
         h.setup(TypeInformation.of(CaseDetail.class).createSerializer(h.getExecutionConfig().getSerializerConfig()));
         return h;

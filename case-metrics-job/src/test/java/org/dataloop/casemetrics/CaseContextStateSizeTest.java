@@ -15,6 +15,7 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.dim.DimensionTables;
 import org.dataloop.common.event.CaseChunk;
 import org.dataloop.common.event.CaseDetail;
@@ -40,7 +41,7 @@ class CaseContextStateSizeTest {
         var options = JobRunner.parse(new CaseMetricsJob(), new String[] {"--local"});
         var fn = new CaseContextFunction(ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(60), Duration.ofHours(48),
                 DimensionTables.fromOptions(options, List.of()), Duration.ofHours(1));
-        try (var harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(fn),
+        try (var harness = new KeyedTwoInputStreamOperatorTestHarness<>(KeepWatermark.of(fn),
                 (EnrichedHeartbeat e) -> e.heartbeat.carId, (CaseChunk c) -> c.carId, Types.STRING)) {
             harness.setup(TypeInformation.of(CaseDetail.class).createSerializer(harness.getExecutionConfig().getSerializerConfig()));
             harness.open();

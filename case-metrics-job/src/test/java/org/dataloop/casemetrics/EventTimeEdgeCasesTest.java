@@ -27,6 +27,7 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.dim.DimensionDef;
 import org.dataloop.common.dim.DimensionTables;
 import org.dataloop.common.event.CaseChunk;
@@ -48,7 +49,7 @@ class EventTimeEdgeCasesTest {
         var options = JobRunner.parse(new CaseMetricsJob(), new String[] {"--local", "--input.dim_order", orders.toString()});
         DimensionTables dims = DimensionTables.fromOptions(options, List.of(DimensionDef.DIM_ORDER));
         var fn = new CaseContextFunction(SHANGHAI, Duration.ofSeconds(60), RETENTION, dims, Duration.ofHours(1));
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(fn),
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(KeepWatermark.of(fn),
                 (EnrichedHeartbeat e) -> e.heartbeat.carId, (CaseChunk c) -> c.carId, Types.STRING);
         h.setup(TypeInformation.of(CaseDetail.class).createSerializer(h.getExecutionConfig().getSerializerConfig()));
         h.open();
@@ -105,7 +106,7 @@ class EventTimeEdgeCasesTest {
         long t = DAY_START * 1000 + 3_600_000;
         long finalAt = NEXT_DAY_START * 1000 + RETENTION.toMillis();
         var fn = new MpsMpdFunction(SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), MetricDelta::group, Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn), MetricDelta::group, Types.STRING);
         h.setup(TypeInformation.of(MpsMpd.class).createSerializer(h.getExecutionConfig().getSerializerConfig()));
         h.open();
         h.processElement(MetricDelta.km(DAY, "SH", 20.0), t);
@@ -117,7 +118,7 @@ class EventTimeEdgeCasesTest {
         h.close();
 
         var fn2 = new MpsMpdFunction(SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
-        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn2), MetricDelta::group, Types.STRING);
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn2), MetricDelta::group, Types.STRING);
         restored.setup(TypeInformation.of(MpsMpd.class).createSerializer(restored.getExecutionConfig().getSerializerConfig()));
         restored.initializeState(snapshot);
         restored.open();
@@ -156,7 +157,7 @@ class EventTimeEdgeCasesTest {
     void aTriggerRowWrittenBeforeAFailureIsDeletedAfterTheRestore() throws Exception {
         long t = DAY_START * 1000 + 3_600_000;
         var fn = new MpsMpdFunction(SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), MetricDelta::group, Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn), MetricDelta::group, Types.STRING);
         h.setup(TypeInformation.of(MpsMpd.class).createSerializer(h.getExecutionConfig().getSerializerConfig()));
         h.open();
         h.processElement(MetricDelta.km(DAY, "SH", 20.0), t);
@@ -169,7 +170,7 @@ class EventTimeEdgeCasesTest {
         h.close();
 
         var fn2 = new MpsMpdFunction(SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
-        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn2), MetricDelta::group, Types.STRING);
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn2), MetricDelta::group, Types.STRING);
         restored.setup(TypeInformation.of(MpsMpd.class).createSerializer(restored.getExecutionConfig().getSerializerConfig()));
         restored.initializeState(checkpoint);
         restored.open();

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.event.MpsMpd;
 
 class MpsMpdFunctionTest {
@@ -31,7 +32,7 @@ class MpsMpdFunctionTest {
     @BeforeEach
     void setUp() throws Exception {
         var fn = new MpsMpdFunction(SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision", "dangerous"));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), MetricDelta::group, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn), MetricDelta::group, Types.STRING);
         harness.setup(TypeInformation.of(MpsMpd.class).createSerializer(harness.getExecutionConfig().getSerializerConfig()));
         harness.open();
     }

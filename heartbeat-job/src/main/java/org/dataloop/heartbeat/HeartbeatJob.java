@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -19,6 +20,7 @@ import org.dataloop.common.heartbeat.HeartbeatEnricher;
 import org.dataloop.common.heartbeat.HeartbeatOptions;
 import org.dataloop.common.heartbeat.HeartbeatStreams;
 import org.dataloop.common.io.TableDef;
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.parse.HeartbeatParser;
 import org.dataloop.common.parse.RecordParser;
 import org.dataloop.common.runtime.JobDefinition;
@@ -87,9 +89,9 @@ public final class HeartbeatJob implements JobDefinition {
         // still partitioned by car from the de-duplication (the enrichment is a forward map): no second shuffle
         SingleOutputStreamOperator<DailyAutoRate> daily = DataStreamUtils
                 .reinterpretAsKeyedStream(enriched, e -> e.heartbeat.carId, Types.STRING)
-                .process(new DailyAutoRateFunction(zone, lateness, options.get(EMIT_INTERVAL)))
-                .returns(DailyAutoRate.class)
-                .uid("daily-auto-rate").name("daily auto-rate");
+                .transform("daily auto-rate", TypeInformation.of(DailyAutoRate.class),
+                        KeepWatermark.of(new DailyAutoRateFunction(zone, lateness, options.get(EMIT_INTERVAL))))
+                .uid("daily-auto-rate");
         io.write(HeartbeatTables.DWS_DAILY_AUTO_RATE, daily);
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.event.DailyAutoRate;
 import org.dataloop.common.event.EnrichedHeartbeat;
 
@@ -34,7 +35,7 @@ class DailyAutoRateFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, EnrichedHeartbeat, DailyAutoRate> newHarness() throws Exception {
         var fn = new DailyAutoRateFunction(SHANGHAI, Duration.ofHours(1), Duration.ofSeconds(10));
         var h = new KeyedOneInputStreamOperatorTestHarness<String, EnrichedHeartbeat, DailyAutoRate>(
-                new KeyedProcessOperator<>(fn), e -> e.heartbeat.carId, Types.STRING);
+                KeepWatermark.of(fn), e -> e.heartbeat.carId, Types.STRING);
         h.setup(TypeInformation.of(DailyAutoRate.class).createSerializer(h.getExecutionConfig().getSerializerConfig()));
         return h;
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.event.DeadLetter;
 import org.dataloop.common.event.Heartbeat;
 import org.dataloop.common.heartbeat.HeartbeatDedupPolicy;
@@ -29,7 +30,7 @@ class HeartbeatDeduplicationTest {
     @BeforeEach
     void setUp() throws Exception {
         var fn = new TimeSlotDeduplicator<>("heartbeat-job", new HeartbeatDedupPolicy(SHANGHAI, Duration.ofHours(1)));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), h -> h.carId, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn), h -> h.carId, Types.STRING);
         harness.setup(TypeInformation.of(Heartbeat.class).createSerializer(harness.getExecutionConfig().getSerializerConfig()));
         harness.open();
     }
@@ -98,7 +99,7 @@ class HeartbeatDeduplicationTest {
         assertThat(midnight % 64).isNotZero();
         harness.close();
         var fn = new TimeSlotDeduplicator<>("heartbeat-job", new HeartbeatDedupPolicy(kolkata, Duration.ofHours(1)));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), h -> h.carId, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn), h -> h.carId, Types.STRING);
         harness.setup(TypeInformation.of(Heartbeat.class).createSerializer(harness.getExecutionConfig().getSerializerConfig()));
         harness.open();
 

@@ -16,6 +16,7 @@ import org.dataloop.common.config.OptionsException;
 import org.dataloop.common.event.HardBrakeTrigger;
 import org.dataloop.common.event.PoseSample;
 import org.dataloop.common.io.TableDef;
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.ops.TimeSlotDeduplicator;
 import org.dataloop.common.parse.PoseParser;
 import org.dataloop.common.parse.RecordParser;
@@ -115,17 +116,18 @@ public final class PoseTriggerJob implements JobDefinition {
 
         SingleOutputStreamOperator<PoseSample> unique = poses
                 .keyBy(p -> p.carId, Types.STRING)
-                .process(new TimeSlotDeduplicator<>(name(), new PoseDedupPolicy(options.get(DEDUP_CLEANUP_INTERVAL))),
-                        poses.getType())
-                .uid("dedup-pose").name("de-duplicate pose");
+                .transform("de-duplicate pose", poses.getType(),
+                        KeepWatermark.of(new TimeSlotDeduplicator<>(name(), new PoseDedupPolicy(options.get(DEDUP_CLEANUP_INTERVAL)))))
+                .uid("dedup-pose");
         io.deadLetters(unique.getSideOutput(TimeSlotDeduplicator.LATE));
         io.write(PoseTables.ODS_POSE, unique);
 
         // still partitioned by car from the de-duplication: no second shuffle
         SingleOutputStreamOperator<HardBrakeTrigger> triggers = DataStreamUtils
                 .reinterpretAsKeyedStream(unique, p -> p.carId, Types.STRING)
-                .process(new HardBrakeFunction(name(), params, timeoutMs), TypeInformation.of(HardBrakeTrigger.class))
-                .uid("hard-brake").name("detect hard brakes");
+                .transform("detect hard brakes", TypeInformation.of(HardBrakeTrigger.class),
+                        KeepWatermark.of(new HardBrakeFunction(name(), params, timeoutMs)))
+                .uid("hard-brake");
         io.deadLetters(triggers.getSideOutput(HardBrakeFunction.LATE));
         DeliveryGuarantee guarantee = options.get(DELIVERY) == Delivery.exactly_once
                 ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;

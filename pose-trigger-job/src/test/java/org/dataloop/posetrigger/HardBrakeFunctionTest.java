@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.event.DeadLetter;
 import org.dataloop.common.event.HardBrakeTrigger;
 import org.dataloop.common.event.PoseSample;
@@ -41,7 +42,7 @@ class HardBrakeFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, PoseSample, HardBrakeTrigger> newHarness() throws Exception {
         var fn = new HardBrakeFunction("pose-trigger-job", HardBrakeParams.defaults(), TIMEOUT_MS);
         var h = new KeyedOneInputStreamOperatorTestHarness<String, PoseSample, HardBrakeTrigger>(
-                new KeyedProcessOperator<>(fn), p -> p.carId, Types.STRING);
+                KeepWatermark.of(fn), p -> p.carId, Types.STRING);
         h.setup(TypeInformation.of(HardBrakeTrigger.class).createSerializer(h.getExecutionConfig().getSerializerConfig()));
         return h;
     }

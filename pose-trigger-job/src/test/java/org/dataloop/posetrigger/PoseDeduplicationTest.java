@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.event.PoseSample;
 import org.dataloop.common.ops.TimeSlotDeduplicator;
 
@@ -24,7 +25,7 @@ class PoseDeduplicationTest {
     @BeforeEach
     void setUp() throws Exception {
         var fn = new TimeSlotDeduplicator<>("pose-trigger-job", new PoseDedupPolicy(Duration.ofSeconds(1)));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), p -> p.carId, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn), p -> p.carId, Types.STRING);
         harness.setup(TypeInformation.of(PoseSample.class).createSerializer(harness.getExecutionConfig().getSerializerConfig()));
         harness.open();
     }

@@ -28,10 +28,32 @@ public final class CommonOptions {
             .withDescription("State backend; rocksdb uses incremental checkpoints.");
     public static final ConfigOption<String> SAVEPOINT_PATH = ConfigOptions.key("savepoint.path").stringType().noDefaultValue()
             .withDescription("Start from this savepoint or retained checkpoint.");
-    public static final ConfigOption<Integer> RESTART_ATTEMPTS = ConfigOptions.key("restart.attempts").intType().defaultValue(10)
-            .withDescription("Restarts after a failure before the job fails (fixed delay).");
+    public static final ConfigOption<Long> STOP_AFTER_RECORDS = ConfigOptions.key("stop-after-records").longType().noDefaultValue()
+            .withDescription("Local replays: each replayed stream stops after its first N records, then the job stops with a"
+                    + " savepoint without draining (pending results stay in state), prints 'savepoint: <path>' and exits;"
+                    + " --savepoint.path continues the files from record N+1.");
+    public static final ConfigOption<String> SAVEPOINT_DIR = ConfigOptions.key("savepoint.dir").stringType().noDefaultValue()
+            .withDescription("Where --stop-after-records writes its savepoint; default: the savepoints directory under"
+                    + " --output.dir (else ./savepoints).");
+    public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("max-parallelism").intType().defaultValue(128)
+            .withDescription("Key groups of the keyed state: the highest parallelism a savepoint can be restored at. Fixed for"
+                    + " the life of the job's state (changing it needs a state migration).");
+    public static final ConfigOption<Duration> CHECKPOINT_TIMEOUT = ConfigOptions.key("checkpoint.timeout").durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription("A checkpoint not complete after this long is abandoned.");
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS = ConfigOptions.key("restart.attempts").intType()
+            .defaultValue(Integer.MAX_VALUE)
+            .withDescription("Restarts in a row (without --restart.reset-after of stable running between them) before the job"
+                    + " fails; 0 never restarts. Default: unlimited, an outage of Kafka or the lake only delays the job.");
     public static final ConfigOption<Duration> RESTART_DELAY = ConfigOptions.key("restart.delay").durationType()
-            .defaultValue(Duration.ofSeconds(10)).withDescription("Delay between restarts.");
+            .defaultValue(Duration.ofSeconds(1))
+            .withDescription("Delay before the first restart; it doubles with every restart in a row, up to --restart.max-delay.");
+    public static final ConfigOption<Duration> RESTART_MAX_DELAY = ConfigOptions.key("restart.max-delay").durationType()
+            .defaultValue(Duration.ofMinutes(2))
+            .withDescription("Longest delay between two restarts.");
+    public static final ConfigOption<Duration> RESTART_RESET_AFTER = ConfigOptions.key("restart.reset-after").durationType()
+            .defaultValue(Duration.ofMinutes(10))
+            .withDescription("After this long without a failure the delay starts again from --restart.delay.");
     public static final ConfigOption<String> TIMEZONE = ConfigOptions.key("timezone").stringType().defaultValue("Asia/Shanghai")
             .withDescription("Fleet time zone: date_key is the local date of an event in it.");
 
@@ -49,8 +71,10 @@ public final class CommonOptions {
             .noDefaultValue()
             .withDescription("Extra Kafka client properties (security, SASL) from a file, e.g. a mounted Secret.");
     public static final ConfigOption<Duration> KAFKA_TRANSACTION_TIMEOUT = ConfigOptions.key("kafka.transaction-timeout")
-            .durationType().defaultValue(Duration.ofMinutes(10))
-            .withDescription("Transaction timeout of the exactly-once Kafka sinks; must not exceed the broker's max (15 min by default).");
+            .durationType().defaultValue(Duration.ofMinutes(15))
+            .withDescription("Transaction timeout of the exactly-once Kafka sinks: at least --checkpoint.interval +"
+                    + " --checkpoint.timeout + --restart.max-delay (checked at start), and at most the broker's"
+                    + " transaction.max.timeout.ms (15 min by default).");
     public static final ConfigOption<Duration> SOURCE_IDLE_TIMEOUT = ConfigOptions.key("source.idle-timeout").durationType()
             .defaultValue(Duration.ofSeconds(30))
             .withDescription("A Kafka partition without records for this long stops holding back the watermark.");
@@ -93,8 +117,8 @@ public final class CommonOptions {
             .defaultValue(1.0).withDescription("Simulator: cases per car and hour (each of 1 to 3 chunks).");
 
     public static List<ConfigOption<?>> all() {
-        return List.of(PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_BACKEND, SAVEPOINT_PATH, RESTART_ATTEMPTS,
-                RESTART_DELAY, TIMEZONE, SOURCE, KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS,
+        return List.of(PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_BACKEND, SAVEPOINT_PATH, STOP_AFTER_RECORDS, SAVEPOINT_DIR,
+                MAX_PARALLELISM, CHECKPOINT_TIMEOUT, RESTART_ATTEMPTS, RESTART_DELAY, RESTART_MAX_DELAY, RESTART_RESET_AFTER, TIMEZONE, SOURCE, KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS,
                 KAFKA_PROPERTIES_FILE, KAFKA_TRANSACTION_TIMEOUT, SOURCE_IDLE_TIMEOUT, SOURCE_MAX_FUTURE, PAIMON_WAREHOUSE, PAIMON_DATABASE,
                 PAIMON_BUCKETS, PAIMON_CATALOG_OPTIONS_FILE, FLUSS_BOOTSTRAP, FLUSS_DATABASE, FLUSS_BUCKETS,
                 DIM_REFRESH_INTERVAL, SIM_CARS, SIM_DURATION, SIM_SEED, SIM_DUPLICATE_EVERY, SIM_MALFORMED_EVERY,

@@ -101,7 +101,46 @@ public final class JobOptions implements Serializable {
                 throw new OptionsException("bad value for --timezone: '" + config.get(CommonOptions.TIMEZONE) + "' (not a time zone id)");
             }
         }
-        return new JobOptions(job, config, inputs, outputDir, local, help);
+        JobOptions parsed = new JobOptions(job, config, inputs, outputDir, local, help);
+        if (!help) checkRestartSafety(parsed);
+        return parsed;
+    }
+
+    /** Rules between options that keep restarts and restores exact. */
+    private static void checkRestartSafety(JobOptions o) {
+        // a transaction pre-committed at a checkpoint is committed only after the checkpoint completes, or after the
+        // restart that follows a failure: if it times out first, the broker aborts it and its records are lost
+        java.time.Duration needed = o.get(CommonOptions.CHECKPOINT_INTERVAL).plus(o.get(CommonOptions.CHECKPOINT_TIMEOUT))
+                .plus(o.get(CommonOptions.RESTART_MAX_DELAY));
+        if (o.get(CommonOptions.KAFKA_TRANSACTION_TIMEOUT).compareTo(needed) < 0) {
+            throw new OptionsException("--" + CommonOptions.KAFKA_TRANSACTION_TIMEOUT.key() + " ("
+                    + format(o.get(CommonOptions.KAFKA_TRANSACTION_TIMEOUT)) + ") must be at least --"
+                    + CommonOptions.CHECKPOINT_INTERVAL.key() + " + --" + CommonOptions.CHECKPOINT_TIMEOUT.key() + " + --"
+                    + CommonOptions.RESTART_MAX_DELAY.key() + " (" + format(needed) + "), or Kafka aborts committed output during a recovery");
+        }
+        int maxParallelism = o.get(CommonOptions.MAX_PARALLELISM);
+        if (maxParallelism < 1 || maxParallelism > 32768) {
+            throw new OptionsException("bad value for --" + CommonOptions.MAX_PARALLELISM.key() + ": '" + maxParallelism + "' (1 to 32768)");
+        }
+        if (o.get(CommonOptions.PARALLELISM) > maxParallelism) {
+            throw new OptionsException("--" + CommonOptions.PARALLELISM.key() + " (" + o.get(CommonOptions.PARALLELISM)
+                    + ") is above --" + CommonOptions.MAX_PARALLELISM.key() + " (" + maxParallelism + ")");
+        }
+        if (o.get(CommonOptions.RESTART_ATTEMPTS) < 0) {
+            throw new OptionsException("bad value for --" + CommonOptions.RESTART_ATTEMPTS.key() + ": must be 0 or more");
+        }
+        if (o.getOptional(CommonOptions.STOP_AFTER_RECORDS).isPresent()) {
+            if (!o.local() || !o.replay()) {
+                throw new OptionsException("--" + CommonOptions.STOP_AFTER_RECORDS.key() + " stops a local replay: it needs --local and --input.<stream> files");
+            }
+            if (o.get(CommonOptions.STOP_AFTER_RECORDS) < 0) {
+                throw new OptionsException("bad value for --" + CommonOptions.STOP_AFTER_RECORDS.key() + ": must be 0 or more");
+            }
+        }
+    }
+
+    private static String format(java.time.Duration d) {
+        return org.apache.flink.util.TimeUtils.formatWithHighestUnit(d);
     }
 
     private static Map<String, String> readConfigFile(String file) {

@@ -8,6 +8,7 @@ import org.dataloop.common.config.CommonOptions;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.event.EnrichedHeartbeat;
 import org.dataloop.common.event.Heartbeat;
+import org.dataloop.common.ops.KeepWatermark;
 import org.dataloop.common.ops.TimeSlotDeduplicator;
 import org.dataloop.common.parse.HeartbeatParser;
 import org.dataloop.common.runtime.JobIO;
@@ -21,9 +22,9 @@ public final class HeartbeatStreams {
         SingleOutputStreamOperator<Heartbeat> heartbeats = io.read(new HeartbeatParser(), options.get(HeartbeatOptions.OUT_OF_ORDERNESS));
         SingleOutputStreamOperator<Heartbeat> unique = heartbeats
                 .keyBy(h -> h.carId, Types.STRING)
-                .process(new TimeSlotDeduplicator<>(options.job(),
-                        new HeartbeatDedupPolicy(options.zone(), options.get(HeartbeatOptions.ALLOWED_LATENESS))), heartbeats.getType())
-                .uid("dedup-heartbeat").name("de-duplicate heartbeats");
+                .transform("de-duplicate heartbeats", heartbeats.getType(), KeepWatermark.of(new TimeSlotDeduplicator<>(options.job(),
+                        new HeartbeatDedupPolicy(options.zone(), options.get(HeartbeatOptions.ALLOWED_LATENESS)))))
+                .uid("dedup-heartbeat");
         io.deadLetters(unique.getSideOutput(TimeSlotDeduplicator.LATE));
         return unique;
     }

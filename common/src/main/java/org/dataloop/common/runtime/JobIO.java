@@ -6,17 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.CompositeType;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,6 +33,7 @@ import org.dataloop.common.io.FlussTables;
 import org.dataloop.common.io.JsonLinesSink;
 import org.dataloop.common.io.KafkaIO;
 import org.dataloop.common.io.PaimonTables;
+import org.dataloop.common.io.ReplayFileSource;
 import org.dataloop.common.io.TableDef;
 import org.dataloop.common.ops.CountRows;
 import org.dataloop.common.ops.EveryRecordWatermarks;
@@ -60,11 +60,28 @@ public final class JobIO {
     private final StreamExecutionEnvironment env;
     private final JobOptions options;
     private final List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+    private final InputTap tap;
+    /** Identifies this run to its replay sources (see {@link #replayStopped()}). */
+    private final String runId = UUID.randomUUID().toString();
+    private final Set<String> replayedStreams = new HashSet<>();
     private PaimonTables lake;
 
-    public JobIO(StreamExecutionEnvironment env, JobOptions options) {
+    JobIO(StreamExecutionEnvironment env, JobOptions options, InputTap tap) {
         this.env = env;
         this.options = options;
+        this.tap = tap;
+    }
+
+    /** A hook on every input stream right after validation, for tests (e.g. to inject failures); none in production. */
+    public interface InputTap extends java.io.Serializable {
+        InputTap NONE = new InputTap() {
+            @Override
+            public <E> SingleOutputStreamOperator<E> apply(String stream, SingleOutputStreamOperator<E> events) {
+                return events;
+            }
+        };
+
+        <E> SingleOutputStreamOperator<E> apply(String stream, SingleOutputStreamOperator<E> events);
     }
 
     public StreamExecutionEnvironment env() {
@@ -86,17 +103,13 @@ public final class JobIO {
         String job = options.job();
         DataStream<Parsed<E>> parsed;
         if (options.replay()) {
-            SingleOutputStreamOperator<String> lines;
-            if (options.input(stream).isPresent()) {
-                FileSource<String> file = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
-                        new org.apache.flink.core.fs.Path(options.input(stream).get())).build();
-                lines = env.fromSource(file, WatermarkStrategy.noWatermarks(), "replay " + stream);
-            } else {
-                // a replay without this stream reads nothing (a generator of count 0 would still emit one record)
-                lines = env.fromSource(new DataGeneratorSource<>(i -> "", 1, Types.STRING), WatermarkStrategy.noWatermarks(), "no " + stream)
-                        .filter(line -> false).name("no " + stream);
-            }
-            parsed = lines.uid("source-" + stream)
+            // a replay without this stream reads nothing
+            String file = options.input(stream).orElse(null);
+            if (file != null) replayedStreams.add(stream);
+            long stopAfter = options.getOptional(CommonOptions.STOP_AFTER_RECORDS).orElse(Long.MAX_VALUE);
+            parsed = env.fromSource(new ReplayFileSource(file, stopAfter, runId, stream), WatermarkStrategy.noWatermarks(),
+                            file == null ? "no " + stream : "replay " + stream)
+                    .uid("source-" + stream)
                     .map(line -> parser.parse(job, line)).returns(parser.parsedType()).uid("parse-" + stream).name("parse " + stream)
                     .assignTimestampsAndWatermarks(WatermarkStrategy.<Parsed<E>>forGenerator(
                                     ctx -> new EveryRecordWatermarks<>(outOfOrderness.toMillis()))
@@ -124,7 +137,12 @@ public final class JobIO {
                 .process(new SplitDeadLetters<E>(stream), ((CompositeType<Parsed<E>>) parser.parsedType()).<E>getTypeAt("event"))
                 .uid("validate-" + stream).name("validate " + stream);
         deadLetters(valid.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
-        return valid;
+        return tap.apply(stream, valid);
+    }
+
+    /** With {@code --stop-after-records}: whether every replayed stream has read its records and waits for the stop. */
+    boolean replayStopped() {
+        return ReplayFileSource.reachedStop(runId, replayedStreams);
     }
 
     /** More dead letters for the job's dead-letter output (e.g. late records). */

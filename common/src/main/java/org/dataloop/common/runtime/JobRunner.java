@@ -1,6 +1,7 @@
 package org.dataloop.common.runtime;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,14 +9,17 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.CheckpointingMode;
@@ -67,11 +71,26 @@ public final class JobRunner {
         return 0;
     }
 
-    /** Runs the job on an in-process MiniCluster, printing its counters every 2 s and the totals at the end. */
+    /**
+     * Runs the job on an in-process MiniCluster, printing its counters every 2 s and the totals at the end. With
+     * {@code --stop-after-records}, stops it with a savepoint once every replayed stream has read its records.
+     */
     public static JobExecutionResult runLocal(JobDefinition job, JobOptions options, PrintStream out) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConfiguration(options));
-        definePipeline(env, job, options);
-        return LocalProgress.follow(executeAsync(env, options, job.name()), out);
+        JobIO io = definePipeline(env, job, options);
+        JobClient client = executeAsync(env, options, job.name());
+        if (options.getOptional(CommonOptions.STOP_AFTER_RECORDS).isEmpty()) return LocalProgress.follow(client, out, () -> false);
+        JobExecutionResult result = LocalProgress.follow(client, out, io::replayStopped);
+        if (result != null) return result; // ended before every stream reached its stop (e.g. a failure)
+        // without draining: pending results stay in the savepoint instead of being flushed as if the input had ended
+        String path = client.stopWithSavepoint(false, savepointDir(options), SavepointFormatType.CANONICAL).get();
+        out.println("savepoint: " + path);
+        return client.getJobExecutionResult().get();
+    }
+
+    private static String savepointDir(JobOptions options) {
+        return options.getOptional(CommonOptions.SAVEPOINT_DIR).orElseGet(() -> Path.of(options.outputDir().orElse("."))
+                .resolve("savepoints").toAbsolutePath().toUri().toString());
     }
 
     /** Submits the wired job, restoring it from {@code savepoint.path} when given (state of every uid must map). */
@@ -93,11 +112,17 @@ public final class JobRunner {
     }
 
     /** Configures the environment and wires the job into it; tests call this with a MiniCluster environment. */
-    public static void definePipeline(StreamExecutionEnvironment env, JobDefinition job, JobOptions options) {
+    public static JobIO definePipeline(StreamExecutionEnvironment env, JobDefinition job, JobOptions options) {
+        return definePipeline(env, job, options, JobIO.InputTap.NONE);
+    }
+
+    /** As {@link #definePipeline(StreamExecutionEnvironment, JobDefinition, JobOptions)}, with a test's hook on every input stream. */
+    public static JobIO definePipeline(StreamExecutionEnvironment env, JobDefinition job, JobOptions options, JobIO.InputTap tap) {
         configure(env, options);
-        JobIO io = new JobIO(env, options);
+        JobIO io = new JobIO(env, options, tap);
         job.defineWorkflow(io, options);
         io.finish();
+        return io;
     }
 
     static void configure(StreamExecutionEnvironment env, JobOptions options) {
@@ -119,9 +144,21 @@ public final class JobRunner {
         c.set(StateBackendOptions.STATE_BACKEND, options.get(CommonOptions.STATE_BACKEND).name());
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         options.getOptional(CommonOptions.CHECKPOINT_DIR).ifPresent(d -> c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, d));
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.get(CommonOptions.RESTART_ATTEMPTS));
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, options.get(CommonOptions.RESTART_DELAY));
+        int attempts = options.get(CommonOptions.RESTART_ATTEMPTS);
+        if (attempts == 0) {
+            c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        } else {
+            // exponential backoff: a long outage of Kafka or the lake delays the job instead of ending it
+            c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+            c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, attempts);
+            c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, options.get(CommonOptions.RESTART_DELAY));
+            c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, options.get(CommonOptions.RESTART_MAX_DELAY));
+            c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+            c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+                    options.get(CommonOptions.RESTART_RESET_AFTER));
+        }
+        c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, options.get(CommonOptions.CHECKPOINT_TIMEOUT));
+        c.set(PipelineOptions.MAX_PARALLELISM, options.get(CommonOptions.MAX_PARALLELISM));
         return c;
     }
 
@@ -146,15 +183,20 @@ public final class JobRunner {
     static final class LocalProgress {
         private LocalProgress() {}
 
-        static JobExecutionResult follow(JobClient client, PrintStream out) throws Exception {
+        /** Follows the job to its end and returns its result, or returns null as soon as {@code stopNow} holds. */
+        static JobExecutionResult follow(JobClient client, PrintStream out, BooleanSupplier stopNow) throws Exception {
             long start = System.nanoTime();
+            long nextPrint = start + TimeUnit.SECONDS.toNanos(2);
             CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
             while (true) {
                 try {
-                    JobExecutionResult done = result.get(2, TimeUnit.SECONDS);
+                    JobExecutionResult done = result.get(100, TimeUnit.MILLISECONDS);
                     out.printf("done in %.1fs: %s%n", (System.nanoTime() - start) / 1e9, summarize(done.getAllAccumulatorResults()));
                     return done;
                 } catch (TimeoutException stillRunning) {
+                    if (stopNow.getAsBoolean()) return null;
+                    if (System.nanoTime() < nextPrint) continue;
+                    nextPrint += TimeUnit.SECONDS.toNanos(2);
                     try {
                         Map<String, Object> acc = client.getAccumulators().get();
                         out.printf("[%5.1fs] %s%n", (System.nanoTime() - start) / 1e9, summarize(acc));

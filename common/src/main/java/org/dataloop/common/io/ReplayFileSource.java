@@ -1,0 +1,302 @@
+package org.dataloop.common.io;
+
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SourceSplit;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.util.IOUtils;
+
+/**
+ * A replay: the lines of one JSON Lines file, in file order, with the number of lines read in the checkpoints, so a
+ * job restored from a savepoint continues the file from the next line. With a stop after N lines, the reader
+ * stops there without ending (ending would advance event time to the end of time and flush every pending
+ * result): it waits, and tells {@link #reachedStop} that it did, until the job is stopped with a savepoint. A
+ * file shorter than N waits at its end the same way. Without a file the source is empty and ends at once.
+ */
+public final class ReplayFileSource implements Source<String, ReplayFileSource.Split, List<ReplayFileSource.Split>>,
+        ResultTypeQueryable<String> {
+    private static final long serialVersionUID = 1L;
+
+    /** Runs whose replay readers are waiting at their stop, by run id: the readers share this JVM with the runner. */
+    private static final Map<String, Set<String>> STOPPED = new ConcurrentHashMap<>();
+
+    private final String file;
+    private final long stopAfter;
+    private final String runId;
+    private final String stream;
+
+    /**
+     * @param file the file, or null for an empty stream
+     * @param stopAfter lines after which the reader stops and waits, {@code Long.MAX_VALUE} to read to the end
+     * @param runId identifies the run for {@link #reachedStop}
+     */
+    public ReplayFileSource(String file, long stopAfter, String runId, String stream) {
+        this.file = file;
+        this.stopAfter = stopAfter;
+        this.runId = runId;
+        this.stream = stream;
+    }
+
+    /** Whether the replay readers of these streams in this run all wait at their stop. */
+    public static boolean reachedStop(String runId, Set<String> streams) {
+        return STOPPED.getOrDefault(runId, Set.of()).containsAll(streams);
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return Boundedness.BOUNDED;
+    }
+
+    @Override
+    public TypeInformation<String> getProducedType() {
+        return Types.STRING;
+    }
+
+    @Override
+    public SourceReader<String, Split> createReader(SourceReaderContext context) {
+        return new Reader(this);
+    }
+
+    @Override
+    public SplitEnumerator<Split, List<Split>> createEnumerator(SplitEnumeratorContext<Split> context) {
+        return new Enumerator(context, file == null ? new ArrayList<>() : new ArrayList<>(List.of(new Split(file, 0))));
+    }
+
+    @Override
+    public SplitEnumerator<Split, List<Split>> restoreEnumerator(SplitEnumeratorContext<Split> context, List<Split> pending) {
+        return new Enumerator(context, new ArrayList<>(pending));
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Split> getSplitSerializer() {
+        return new SplitSerializer();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<List<Split>> getEnumeratorCheckpointSerializer() {
+        return new PendingSerializer();
+    }
+
+    /** The file and how many of its lines have been read. */
+    public static final class Split implements SourceSplit {
+        final String file;
+        final long linesRead;
+
+        Split(String file, long linesRead) {
+            this.file = file;
+            this.linesRead = linesRead;
+        }
+
+        @Override
+        public String splitId() {
+            return file;
+        }
+    }
+
+    /** Hands the file to the first reader (a replay runs at parallelism 1); a failed reader's split comes back. */
+    private static final class Enumerator implements SplitEnumerator<Split, List<Split>> {
+        private final SplitEnumeratorContext<Split> context;
+        private final List<Split> pending;
+
+        Enumerator(SplitEnumeratorContext<Split> context, List<Split> pending) {
+            this.context = context;
+            this.pending = pending;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public void handleSplitRequest(int subtaskId, String requesterHostname) {}
+
+        @Override
+        public void addSplitsBack(List<Split> splits, int subtaskId) {
+            pending.addAll(splits);
+        }
+
+        @Override
+        public void addReader(int subtaskId) {
+            for (Split s : pending) context.assignSplit(s, subtaskId);
+            pending.clear();
+            context.signalNoMoreSplits(subtaskId);
+        }
+
+        @Override
+        public List<Split> snapshotState(long checkpointId) {
+            return new ArrayList<>(pending);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class Reader implements SourceReader<String, Split> {
+        private final ReplayFileSource source;
+        private final ArrayDeque<Split> splits = new ArrayDeque<>();
+        private boolean noMoreSplits;
+        private String file;
+        private long linesRead;
+        private BufferedReader lines;
+        private boolean stopped;
+        private CompletableFuture<Void> waiting;
+
+        Reader(ReplayFileSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public InputStatus pollNext(ReaderOutput<String> output) throws Exception {
+            if (stopped) return InputStatus.NOTHING_AVAILABLE;
+            if (lines == null) {
+                Split next = splits.poll();
+                if (next == null) return noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+                open(next);
+            }
+            String line = linesRead < source.stopAfter ? lines.readLine() : null;
+            if (line == null) {
+                if (source.stopAfter != Long.MAX_VALUE) {
+                    stopped = true;
+                    STOPPED.computeIfAbsent(source.runId, id -> ConcurrentHashMap.newKeySet()).add(source.stream);
+                    return InputStatus.NOTHING_AVAILABLE;
+                }
+                lines.close();
+                lines = null;
+                return splits.isEmpty() && noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;
+            }
+            linesRead++;
+            output.collect(line);
+            return InputStatus.MORE_AVAILABLE;
+        }
+
+        private void open(Split split) throws IOException {
+            file = split.file;
+            linesRead = 0;
+            lines = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+            while (linesRead < split.linesRead && lines.readLine() != null) linesRead++;
+        }
+
+        @Override
+        public CompletableFuture<Void> isAvailable() {
+            if (!stopped && (lines != null || !splits.isEmpty() || noMoreSplits)) return CompletableFuture.completedFuture(null);
+            if (waiting == null || waiting.isDone()) waiting = new CompletableFuture<>(); // a stopped reader waits for good
+            return waiting;
+        }
+
+        @Override
+        public void addSplits(List<Split> added) {
+            splits.addAll(added);
+            wakeUp();
+        }
+
+        @Override
+        public void notifyNoMoreSplits() {
+            noMoreSplits = true;
+            wakeUp();
+        }
+
+        private void wakeUp() {
+            if (waiting != null && !stopped) waiting.complete(null);
+        }
+
+        @Override
+        public List<Split> snapshotState(long checkpointId) {
+            List<Split> state = new ArrayList<>();
+            if (lines != null) state.add(new Split(file, linesRead));
+            state.addAll(splits);
+            return state;
+        }
+
+        @Override
+        public void close() {
+            IOUtils.closeQuietly(lines);
+        }
+    }
+
+    private static final class SplitSerializer implements SimpleVersionedSerializer<Split> {
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(Split split) throws IOException {
+            var bytes = new java.io.ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeUTF(split.file);
+                out.writeLong(split.linesRead);
+            }
+            return bytes.toByteArray();
+        }
+
+        @Override
+        public Split deserialize(int version, byte[] serialized) throws IOException {
+            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(serialized))) {
+                return new Split(in.readUTF(), in.readLong());
+            }
+        }
+    }
+
+    private static final class PendingSerializer implements SimpleVersionedSerializer<List<Split>> {
+        private final SplitSerializer splits = new SplitSerializer();
+
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(List<Split> pending) throws IOException {
+            var bytes = new java.io.ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeInt(pending.size());
+                for (Split s : pending) {
+                    byte[] b = splits.serialize(s);
+                    out.writeInt(b.length);
+                    out.write(b);
+                }
+            }
+            return bytes.toByteArray();
+        }
+
+        @Override
+        public List<Split> deserialize(int version, byte[] serialized) throws IOException {
+            List<Split> pending = new ArrayList<>();
+            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(serialized))) {
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    byte[] b = new byte[in.readInt()];
+                    in.readFully(b);
+                    pending.add(splits.deserialize(version, b));
+                }
+            }
+            return pending;
+        }
+    }
+}
