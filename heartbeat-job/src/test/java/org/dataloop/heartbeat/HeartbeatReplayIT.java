@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.dataloop.common.tables.HeartbeatTables;
 import org.dataloop.common.testing.Launcher;
 import org.dataloop.common.testing.ReplayFiles;
+import org.dataloop.common.testing.ReplaySplits;
 
 /** The local replay interface of contract §7, run the way a user runs it: {@code bin/dataloop run heartbeat-job --local ...}. */
 class HeartbeatReplayIT {
@@ -25,9 +26,9 @@ class HeartbeatReplayIT {
         return Launcher.run(tmp, args);
     }
 
-    @Test
-    void replaysFilesIntoChangelogJsonLinesTheSameWayTwice() throws Exception {
-        Path input = Files.write(tmp.resolve("heartbeat.jsonl"), List.of(
+    /** Seven heartbeats: a duplicate, one out of order, a malformed one, and last a late one. */
+    private Path heartbeats() throws Exception {
+        return Files.write(tmp.resolve("heartbeat.jsonl"), List.of(
                 json("car-1", DAY_START + 1, "Auto", 36),
                 json("car-1", DAY_START + 2, "Manual", 72),
                 json("car-1", DAY_START + 2, "Manual", 72),
@@ -35,8 +36,28 @@ class HeartbeatReplayIT {
                 "{\"car_id\":\"car-1\",\"ts_second\":\"soon\",\"driving_mode\":\"Auto\",\"speed\":1}",
                 json("car-2", NEXT_DAY_START + 4000, "Auto", 10), // both days of car-1 are final after this
                 json("car-1", DAY_START + 3, "Auto", 36)));      // late
-        Path dims = Files.write(tmp.resolve("dim_city_area.jsonl"), List.of(
+    }
+
+    private Path cityAreas() throws Exception {
+        return Files.write(tmp.resolve("dim_city_area.jsonl"), List.of(
                 "{\"city_name\":\"Shanghai\",\"area_name\":\"Pudong\",\"city_code\":\"SH\",\"area_code\":\"PD\"}"));
+    }
+
+    /**
+     * §7.1: stopped with a savepoint after N records and restored, the replay gives the rows, dead letters and
+     * de-duplication of one uninterrupted run — after the duplicate's first copy, and just before the late record
+     * (which a restore that forgot the watermark would take as on time and count into a final day).
+     */
+    @Test
+    void aReplayStoppedWithASavepointAndRestoredGivesTheRowsOfOneRun() throws Exception {
+        ReplaySplits.assertEveryOutputMatches(tmp, new HeartbeatJob(),
+                List.of("--input.heartbeat", heartbeats().toString(), "--input.dim_city_area", cityAreas().toString()), 2, 6);
+    }
+
+    @Test
+    void replaysFilesIntoChangelogJsonLinesTheSameWayTwice() throws Exception {
+        Path input = heartbeats();
+        Path dims = cityAreas();
         Path out = tmp.resolve("out");
 
         Launcher.Result run = dataloop("run", "heartbeat-job", "--local", "--input.heartbeat", input.toString(),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -18,12 +19,15 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 
 import org.dataloop.common.config.CommonOptions;
 import org.dataloop.common.config.JobOptions;
@@ -39,7 +43,13 @@ public final class JobRunner {
 
     /** The {@code main} of every job. */
     public static void main(JobDefinition job, String[] args) throws Exception {
-        int code = run(job, args, System.out, System.err);
+        int code;
+        try {
+            code = run(job, args, System.out, System.err);
+        } catch (Exception e) {
+            e.printStackTrace();
+            code = 1; // exit: a local run's MiniCluster threads would keep the JVM alive
+        }
         if (code != 0) System.exit(code);
     }
 
@@ -83,9 +93,25 @@ public final class JobRunner {
         JobExecutionResult result = LocalProgress.follow(client, out, io::replayStopped);
         if (result != null) return result; // ended before every stream reached its stop (e.g. a failure)
         // without draining: pending results stay in the savepoint instead of being flushed as if the input had ended
-        String path = client.stopWithSavepoint(false, savepointDir(options), SavepointFormatType.CANONICAL).get();
+        String path = stopWithSavepoint(client, savepointDir(options));
         out.println("savepoint: " + path);
         return client.getJobExecutionResult().get();
+    }
+
+    /** Stops with a savepoint, once every task runs (a replay's sources can reach their stop before the rest has started). */
+    private static String stopWithSavepoint(JobClient client, String dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            try {
+                return client.stopWithSavepoint(false, dir, SavepointFormatType.CANONICAL).get();
+            } catch (ExecutionException e) {
+                boolean starting = ExceptionUtils.findThrowable(e, CheckpointException.class)
+                        .filter(c -> c.getCheckpointFailureReason() == CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING)
+                        .isPresent();
+                if (!starting || System.nanoTime() > deadline) throw e;
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static String savepointDir(JobOptions options) {
@@ -93,7 +119,7 @@ public final class JobRunner {
                 .resolve("savepoints").toAbsolutePath().toUri().toString());
     }
 
-    /** Submits the wired job, restoring it from {@code savepoint.path} when given (state of every uid must map). */
+    /** Submits the wired job (restored from {@code savepoint.path} when given, see {@link #flinkConfiguration}). */
     public static JobClient executeAsync(StreamExecutionEnvironment env, JobOptions options, String name) throws Exception {
         return env.executeAsync(streamGraph(env, options, name));
     }
@@ -101,9 +127,6 @@ public final class JobRunner {
     private static StreamGraph streamGraph(StreamExecutionEnvironment env, JobOptions options, String name) {
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(name);
-        // on Kubernetes the operator passes the savepoint in the Flink configuration; this is the option's way
-        options.getOptional(CommonOptions.SAVEPOINT_PATH)
-                .ifPresent(path -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(path, false)));
         return graph;
     }
 
@@ -144,6 +167,9 @@ public final class JobRunner {
         c.set(StateBackendOptions.STATE_BACKEND, options.get(CommonOptions.STATE_BACKEND).name());
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         options.getOptional(CommonOptions.CHECKPOINT_DIR).ifPresent(d -> c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, d));
+        // the executor takes the savepoint from the configuration (as the operator passes it on Kubernetes); every uid's
+        // state must map to the job
+        options.getOptional(CommonOptions.SAVEPOINT_PATH).ifPresent(p -> c.set(StateRecoveryOptions.SAVEPOINT_PATH, p));
         int attempts = options.get(CommonOptions.RESTART_ATTEMPTS);
         if (attempts == 0) {
             c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
