@@ -83,7 +83,7 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
 
     @Override
     public SplitEnumerator<Split, List<Split>> createEnumerator(SplitEnumeratorContext<Split> context) {
-        return new Enumerator(context, file == null ? new ArrayList<>() : new ArrayList<>(List.of(new Split(file, 0))));
+        return new Enumerator(context, file == null ? new ArrayList<>() : new ArrayList<>(List.of(new Split(stream, 0))));
     }
 
     @Override
@@ -101,19 +101,22 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
         return new PendingSerializer();
     }
 
-    /** The file and how many of its lines have been read. */
+    /**
+     * How many lines of a stream's file have been read. Not the file's path: a restore continues the file given to
+     * it, so a savepoint can be restored where the files have moved.
+     */
     public static final class Split implements SourceSplit {
-        final String file;
+        final String stream;
         final long linesRead;
 
-        Split(String file, long linesRead) {
-            this.file = file;
+        Split(String stream, long linesRead) {
+            this.stream = stream;
             this.linesRead = linesRead;
         }
 
         @Override
         public String splitId() {
-            return file;
+            return stream;
         }
     }
 
@@ -158,7 +161,7 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
         private final ReplayFileSource source;
         private final ArrayDeque<Split> splits = new ArrayDeque<>();
         private boolean noMoreSplits;
-        private String file;
+        private String stream;
         private long linesRead;
         private BufferedReader lines;
         private boolean stopped;
@@ -196,9 +199,9 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
         }
 
         private void open(Split split) throws IOException {
-            file = split.file;
+            stream = split.stream;
             linesRead = 0;
-            lines = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+            lines = Files.newBufferedReader(Path.of(source.file), StandardCharsets.UTF_8);
             while (linesRead < split.linesRead && lines.readLine() != null) linesRead++;
         }
 
@@ -211,7 +214,8 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
 
         @Override
         public void addSplits(List<Split> added) {
-            splits.addAll(added);
+            // a savepoint of a stream restored without its file: nothing to read
+            if (source.file != null) splits.addAll(added);
             wakeUp();
         }
 
@@ -228,7 +232,7 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
         @Override
         public List<Split> snapshotState(long checkpointId) {
             List<Split> state = new ArrayList<>();
-            if (lines != null) state.add(new Split(file, linesRead));
+            if (lines != null) state.add(new Split(stream, linesRead));
             state.addAll(splits);
             return state;
         }
@@ -249,7 +253,7 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
         public byte[] serialize(Split split) throws IOException {
             var bytes = new java.io.ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeUTF(split.file);
+                out.writeUTF(split.stream);
                 out.writeLong(split.linesRead);
             }
             return bytes.toByteArray();

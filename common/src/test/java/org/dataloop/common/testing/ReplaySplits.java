@@ -40,25 +40,33 @@ public final class ReplaySplits {
             assertThat(m.find()).as("a 'savepoint: <path>' line after %d records in:%n%s", n, stopped.output()).isTrue();
             run(tmp, job, replayArgs, "--output.dir", second.toString(), "--savepoint.path", m.group(1));
 
-            List<TableDef<?>> tables = new ArrayList<>(job.outputs());
-            tables.add(DeadLetterTable.DEF);
-            for (TableDef<?> t : tables) {
-                String file = t.defaultName() + ".jsonl";
-                List<Map<String, Object>> split = new ArrayList<>(rows(first.resolve(file)));
-                split.addAll(rows(second.resolve(file)));
-                List<Map<String, Object>> expected = rows(whole.resolve(file));
-                String what = t.defaultName() + " split after " + n + " records";
-                if (t.store() == TableDef.Store.KAFKA) {
-                    // a topic: every message once, in any order
-                    assertThat(split).as(what).containsExactlyInAnyOrderElementsOf(expected);
-                } else {
-                    assertThat(finalRows(split, t.primaryKey())).as(what).isEqualTo(finalRows(expected, t.primaryKey()));
-                }
+            assertContinues(job, first, second, whole, "split after " + n + " records");
+        }
+    }
+
+    /**
+     * Asserts that the outputs in {@code first} (a run stopped with a savepoint) followed by those in {@code second}
+     * (its restore) are those of the uninterrupted run in {@code whole}.
+     */
+    public static void assertContinues(JobDefinition job, Path first, Path second, Path whole, String what) throws Exception {
+        List<TableDef<?>> tables = new ArrayList<>(job.outputs());
+        tables.add(DeadLetterTable.DEF);
+        for (TableDef<?> t : tables) {
+            String file = t.defaultName() + ".jsonl";
+            List<Map<String, Object>> split = new ArrayList<>(rows(first.resolve(file)));
+            split.addAll(rows(second.resolve(file)));
+            List<Map<String, Object>> expected = rows(whole.resolve(file));
+            String as = t.defaultName() + ", " + what;
+            if (t.store() == TableDef.Store.KAFKA) {
+                // a topic: every message once, in any order
+                assertThat(split).as(as).containsExactlyInAnyOrderElementsOf(expected);
+            } else {
+                assertThat(finalRows(split, t.primaryKey())).as(as).isEqualTo(finalRows(expected, t.primaryKey()));
             }
         }
     }
 
-    private static Launcher.Result run(Path tmp, JobDefinition job, List<String> replayArgs, String... more) throws Exception {
+    static Launcher.Result run(Path tmp, JobDefinition job, List<String> replayArgs, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("run", job.name(), "--local"));
         args.addAll(replayArgs);
         args.addAll(List.of(more));
