@@ -28,6 +28,7 @@ import org.dataloop.common.tables.CaseMetricsTables;
 import org.dataloop.common.testing.Await;
 import org.dataloop.common.testing.KafkaTestCluster;
 import org.dataloop.common.testing.LakeFixtures;
+import org.dataloop.common.testing.StableUids;
 
 /**
  * case-metrics-job end to end on real parts: an in-JVM Kafka broker (heartbeat and case-mapping topics), Paimon on
@@ -75,6 +76,16 @@ class CaseMetricsJobIT {
         LakeFixtures.upsert(lake, "dim_order", List.of("task_id", "order_id", "customer_id"), List.of("task_id"),
                 List.of(Map.of("task_id", "task-A", "order_id", "order-7", "customer_id", "cust-3")));
         return lake;
+    }
+
+    /** The production wiring (Kafka, lake, Fluss) keeps the committed operator uids: savepoints keep restoring. */
+    @Test
+    void operatorUidsAreTheCommittedOnes() throws Exception {
+        JobOptions options = options("uids");
+        lakeWithDimensions(options);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobRunner.definePipeline(env, new CaseMetricsJob(), options);
+        StableUids.assertCommitted(env, "case-metrics-job");
     }
 
     private static JobClient start(JobOptions options) throws Exception {

@@ -33,6 +33,7 @@ import org.dataloop.common.testing.Await;
 import org.dataloop.common.testing.KafkaTestCluster;
 import org.dataloop.common.testing.LakeFixtures;
 import org.dataloop.common.testing.ReplayFiles;
+import org.dataloop.common.testing.StableUids;
 
 /**
  * heartbeat-job end to end on real parts: an in-JVM Kafka broker, Paimon on local disk, Fluss's test
@@ -71,6 +72,15 @@ class HeartbeatJobIT {
                 "--parallelism", "1"));
         args.addAll(List.of(extra));
         return JobRunner.parse(new HeartbeatJob(), args.toArray(String[]::new));
+    }
+
+    /** The production wiring (Kafka, lake, Fluss) keeps the committed operator uids: savepoints keep restoring. */
+    @Test
+    void operatorUidsAreTheCommittedOnes() throws Exception {
+        JobOptions options = options("uids");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobRunner.definePipeline(env, new HeartbeatJob(), options);
+        StableUids.assertCommitted(env, "heartbeat-job");
     }
 
     private static JobClient start(JobOptions options) throws Exception {
@@ -166,23 +176,30 @@ class HeartbeatJobIT {
         }
     }
 
+    /**
+     * Stopped with a savepoint at parallelism 1, restored at 2, stopped again and restored at 1: the rows of one
+     * uninterrupted run (keyed state and the kept watermarks are redistributed; nothing is reopened or lost).
+     */
     @Test
-    void stopWithSavepointAndRestoreGivesTheRowsOfAnUninterruptedRun() throws Exception {
+    void savepointsRestoredAtAnotherParallelismAndBackGiveTheRowsOfAnUninterruptedRun() throws Exception {
         List<String> first = new ArrayList<>();
         List<String> second = new ArrayList<>();
+        List<String> third = new ArrayList<>();
         for (int s = 0; s < 40; s++) {
             for (int car = 1; car <= 3; car++) {
                 String line = hb("car-" + car, DAY_START + s, (s + car) % 3 == 0 ? "Manual" : "Auto", 10 * car + s, "Shanghai", "Pudong");
-                (s < 20 ? first : second).add(line);
-                if (s % 7 == 0) (s < 20 ? first : second).add(line); // duplicates on both sides of the stop
+                List<String> part = s < 13 ? first : s < 26 ? second : third;
+                part.add(line);
+                if (s % 7 == 0) part.add(line); // duplicates on every side of the stops
             }
         }
-        second.add(hb("car-9", NEXT_DAY_START + 120, "Auto", 1, null, null)); // makes day 1 final
+        third.add(hb("car-9", NEXT_DAY_START + 120, "Auto", 1, null, null)); // makes day 1 final
 
         // the uninterrupted run: a replay of the same messages
         Path replayFile = tmp.resolve("all.jsonl");
         List<String> all = new ArrayList<>(first);
         all.addAll(second);
+        all.addAll(third);
         java.nio.file.Files.write(replayFile, all);
         Path replayOut = tmp.resolve("replay");
         StreamExecutionEnvironment replayEnv = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -196,16 +213,21 @@ class HeartbeatJobIT {
         expected.values().removeIf(r -> !r.get("date_key").equals("2026-11-20"));
         assertThat(expected).hasSize(3);
 
-        KAFKA.createTopic("heartbeat-sp", 1);
+        KAFKA.createTopic("heartbeat-sp", 2);
         KAFKA.produceAll("heartbeat-sp", first);
         JobOptions options = options("sp");
         PaimonTables lake = PaimonTables.fromOptions(options);
         JobClient job = start(options);
-        await(() -> lake.tableExists("ods_heartbeat") && lake.readAll("ods_heartbeat").size() == 60 ? true : null);
+        await(() -> lake.tableExists("ods_heartbeat") && lake.readAll("ods_heartbeat").size() == 39 ? true : null);
         String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
 
         KAFKA.produceAll("heartbeat-sp", second);
-        JobClient restored = start(options("sp", "--savepoint.path", savepoint));
+        JobClient atTwo = start(options("sp", "--savepoint.path", savepoint, "--parallelism", "2"));
+        await(() -> lake.readAll("ods_heartbeat").size() == 78 ? true : null);
+        savepoint = atTwo.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
+
+        KAFKA.produceAll("heartbeat-sp", third);
+        JobClient restored = start(options("sp", "--savepoint.path", savepoint, "--parallelism", "1"));
         try {
             List<Map<String, Object>> daily = await(() -> {
                 List<Map<String, Object>> rows = new ArrayList<>(lake.readAll("dws_daily_auto_rate"));

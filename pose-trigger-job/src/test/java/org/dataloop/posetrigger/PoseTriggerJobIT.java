@@ -32,6 +32,7 @@ import org.dataloop.common.sim.InjectedBrake;
 import org.dataloop.common.sim.SimulatorConfig;
 import org.dataloop.common.testing.Await;
 import org.dataloop.common.testing.KafkaTestCluster;
+import org.dataloop.common.testing.StableUids;
 
 /**
  * pose-trigger-job end to end on real parts: an in-JVM Kafka broker and Paimon on local disk, on a
@@ -66,6 +67,15 @@ class PoseTriggerJobIT {
                 "--parallelism", "1"));
         args.addAll(List.of(extra));
         return JobRunner.parse(new PoseTriggerJob(), args.toArray(String[]::new));
+    }
+
+    /** The production wiring (Kafka, lake) keeps the committed operator uids: savepoints keep restoring. */
+    @Test
+    void operatorUidsAreTheCommittedOnes() throws Exception {
+        JobOptions options = options("uids");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobRunner.definePipeline(env, new PoseTriggerJob(), options);
+        StableUids.assertCommitted(env, "pose-trigger-job");
     }
 
     private static JobClient start(JobOptions options) throws Exception {
