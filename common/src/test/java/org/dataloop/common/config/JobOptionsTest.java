@@ -23,7 +23,8 @@ class JobOptionsTest {
                 "--output.dir", dir.toString(), "--timezone=UTC");
         assertThat(o.local()).isTrue();
         assertThat(o.get(CommonOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(5));
-        assertThat(o.get(CommonOptions.RESTART_ATTEMPTS)).isEqualTo(10);
+        assertThat(o.get(CommonOptions.RESTART_ATTEMPTS)).as("unlimited restarts by default").isEqualTo(Integer.MAX_VALUE);
+        assertThat(o.get(CommonOptions.MAX_PARALLELISM)).isEqualTo(128);
         assertThat(o.input("heartbeat")).contains(input.toAbsolutePath().toString());
         assertThat(o.replay()).isTrue();
         assertThat(o.zone().getId()).isEqualTo("UTC");
@@ -60,6 +61,35 @@ class JobOptionsTest {
         assertThatThrownBy(() -> parse("--input.heartbeat", dir.resolve("nope.jsonl").toString()))
                 .hasMessageStartingWith("--input.heartbeat: no such file");
         assertThatThrownBy(() -> parse("stray")).hasMessageStartingWith("unexpected argument 'stray'");
+    }
+
+    @Test
+    void theDefaultsKeepKafkaTransactionsAliveThroughACheckpointAndARestart() {
+        JobOptions o = parse();
+        // hand sum of the defaults: 1 min interval + 5 min checkpoint timeout + 2 min longest restart delay
+        assertThat(o.get(CommonOptions.CHECKPOINT_INTERVAL).plus(o.get(CommonOptions.CHECKPOINT_TIMEOUT))
+                .plus(o.get(CommonOptions.RESTART_MAX_DELAY))).isEqualTo(Duration.ofMinutes(8));
+        assertThat(o.get(CommonOptions.KAFKA_TRANSACTION_TIMEOUT)).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void refusesATransactionTimeoutShorterThanACheckpointAndARestartNamingTheOptions() {
+        assertThatThrownBy(() -> parse("--kafka.transaction-timeout", "10 min", "--checkpoint.timeout", "10 min"))
+                .isInstanceOf(OptionsException.class)
+                .hasMessage("--kafka.transaction-timeout (10 min) must be at least --checkpoint.interval + --checkpoint.timeout"
+                        + " + --restart.max-delay (13 min), or Kafka aborts committed output during a recovery");
+        assertThat(parse("--kafka.transaction-timeout", "13 min", "--checkpoint.timeout", "10 min")).isNotNull();
+    }
+
+    @Test
+    void refusesAParallelismAboveTheMaxParallelismAndAStopOutsideALocalReplay(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> parse("--parallelism", "200"))
+                .hasMessage("--parallelism (200) is above --max-parallelism (128)");
+        assertThatThrownBy(() -> parse("--stop-after-records", "5"))
+                .hasMessage("--stop-after-records stops a local replay: it needs --local and --input.<stream> files");
+        Path input = Files.writeString(dir.resolve("hb.jsonl"), "{}\n");
+        assertThat(parse("--local", "--input.heartbeat", input.toString(), "--stop-after-records", "5")
+                .get(CommonOptions.STOP_AFTER_RECORDS)).isEqualTo(5L);
     }
 
     @Test

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -23,11 +22,14 @@ public final class StableUids {
 
     /** Asserts the uids of the graph wired in {@code env} (its transformations are kept) are the committed ones. */
     public static void assertCommitted(StreamExecutionEnvironment env, String job) throws Exception {
-        List<StreamNode> nodes = List.copyOf(env.getStreamGraph(false).getStreamNodes());
-        assertThat(nodes).allSatisfy(n -> assertThat(n.getTransformationUID())
-                .as("operator '%s' of %s has no uid: its state could not be restored", n.getOperatorName(), job).isNotBlank());
-        Set<String> uids = new TreeSet<>();
-        for (StreamNode n : nodes) uids.add(n.getTransformationUID());
+        List<String> uids = new ArrayList<>();
+        for (StreamNode n : env.getStreamGraph(false).getStreamNodes()) {
+            // connectors add a few stateless operators of their own without a uid (Paimon's "Map" and "end"): they are
+            // listed by name, so a new operator without a uid shows in the list's diff too
+            String uid = n.getTransformationUID();
+            uids.add(uid == null || uid.isBlank() ? "(no uid) " + n.getOperatorName() : uid);
+        }
+        Collections.sort(uids);
         Path file = Path.of("src/test/resources/uids", job + ".txt");
         if (Boolean.getBoolean("stable-uids.write")) {
             Files.createDirectories(file.getParent());
@@ -35,13 +37,14 @@ public final class StableUids {
             return;
         }
         assertThat(file).as("committed uid list (write it with -Dstable-uids.write=true)").exists();
-        Set<String> committed = new TreeSet<>(Files.readAllLines(file));
+        List<String> committed = new ArrayList<>(Files.readAllLines(file));
         committed.removeIf(String::isBlank);
+        Collections.sort(committed);
         List<String> removed = new ArrayList<>(committed);
         removed.removeAll(uids);
         List<String> added = new ArrayList<>(uids);
         added.removeAll(committed);
-        assertThat(removed.isEmpty() && added.isEmpty())
+        assertThat(uids.equals(committed))
                 .as("the operator uids of %s changed: removed %s, added %s. A removed uid's state is lost (or the restore"
                         + " fails); see docs/runbook.md, section 'Upgrades and operator uids', before updating %s",
                         job, removed, added, file)
