@@ -28,16 +28,8 @@ import org.dataloop.common.runtime.JobRunner;
 public final class CdcDimJob implements JobDefinition {
     private static final Logger LOG = LoggerFactory.getLogger(CdcDimJob.class);
 
-    /**
-     * Test seam: what is put between a source's change stream and the selection of its tables. In production it is the
-     * identity (nothing is inserted); failure-injection tests add an operator there (e.g. one that throws once).
-     */
-    interface SourceTap {
-        DataStream<DimRow> apply(DimTable.Source source, DataStream<DimRow> changes);
-    }
-
     private final Map<String, String> env;
-    private final SourceTap tap;
+    private final JobIO.InputTap tap;
 
     public CdcDimJob() {
         this(System.getenv());
@@ -45,11 +37,14 @@ public final class CdcDimJob implements JobDefinition {
 
     /** @param env where passwords come from when no password file is given (tests pass their own) */
     public CdcDimJob(Map<String, String> env) {
-        this(env, (source, changes) -> changes);
+        this(env, JobIO.InputTap.NONE);
     }
 
-    /** For tests: {@code tap} gets each source's change stream before its tables are selected (see {@link SourceTap}). */
-    CdcDimJob(Map<String, String> env, SourceTap tap) {
+    /**
+     * For tests: {@code tap} gets each source's change stream, named {@code mysql} and {@code postgres}, before its tables
+     * are selected (e.g. to put a failure-injecting map there). Production uses {@link JobIO.InputTap#NONE}: nothing.
+     */
+    CdcDimJob(Map<String, String> env, JobIO.InputTap tap) {
         this.env = env;
         this.tap = tap;
     }
@@ -107,7 +102,7 @@ public final class CdcDimJob implements JobDefinition {
                     WatermarkStrategy.noWatermarks(), "mysql " + db.host() + "/" + db.database());
             changes.setParallelism(readers);
             changes.uid("source-mysql");
-            writeTables(io, tap.apply(DimTable.Source.MYSQL, changes), DimTable.Source.MYSQL);
+            writeTables(io, tap.apply("mysql", changes), DimTable.Source.MYSQL);
         } else {
             LOG.info("--{} not set: no MySQL source (dim_car, dim_city_area, dim_route not written)", CdcOptions.MYSQL_HOSTNAME.key());
         }
@@ -117,7 +112,7 @@ public final class CdcDimJob implements JobDefinition {
             DataStreamSource<DimRow> changes = io.env().fromSource(CdcSources.postgresSource(options, db),
                     WatermarkStrategy.noWatermarks(), "postgres " + db.host() + "/" + db.database());
             changes.uid("source-postgres");
-            writeTables(io, tap.apply(DimTable.Source.POSTGRES, changes), DimTable.Source.POSTGRES);
+            writeTables(io, tap.apply("postgres", changes), DimTable.Source.POSTGRES);
         } else {
             LOG.info("--{} not set: no PostgreSQL source (dim_order not written)", CdcOptions.POSTGRES_HOSTNAME.key());
         }

@@ -10,60 +10,67 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
+import java.util.function.IntFunction;
 
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
+import org.apache.flink.runtime.executiongraph.ArchivedExecutionJobVertex;
+import org.apache.flink.runtime.executiongraph.ArchivedExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.catalog.Identifier;
+import org.apache.paimon.data.BinaryString;
+import org.apache.paimon.data.InternalRow;
+import org.apache.paimon.predicate.PredicateBuilder;
+import org.apache.paimon.reader.RecordReader;
+import org.apache.paimon.table.Table;
+import org.apache.paimon.table.source.ReadBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.io.PaimonTables;
+import org.dataloop.common.runtime.JobIO;
 import org.dataloop.common.runtime.JobRunner;
 import org.dataloop.common.testing.Await;
+import org.dataloop.common.testing.Failures;
 
 /**
- * cdc-dim-job through failures: a MiniCluster of two task managers (one slot each, the job at parallelism 2, so
- * both run a share of every operator), real MariaDB and PostgreSQL, Paimon on local disk. The sources hold a snapshot
+ * cdc-dim-job through failures: a MiniCluster of two task managers (one slot each; the job runs at parallelism 2, so
+ * each holds a share of every operator), real MariaDB and PostgreSQL, Paimon on local disk. The sources hold a snapshot
  * of {@value #CARS} cars, {@value #AREAS} city areas, {@value #ROUTES} routes and {@value #ORDERS} orders; a writer
- * then inserts, updates (also primary keys) and deletes in all four tables while the job runs — over 200,000 source
- * changes in all, generated deterministically in batched statements. Four failures are injected at different moments:
+ * inserts, updates (many rows at a time, and primary keys) and deletes in all four tables while the job runs — over
+ * 200,000 source changes in all, generated deterministically in batched statements. Four failures, one after the other,
+ * each once the job has recovered from the one before (common's {@link Failures}, a failing identity map after each
+ * source through {@link CdcDimJob}'s test seam):
  * <ol>
- *   <li>a task manager is terminated while the MySQL snapshot is being copied (and a new one started);</li>
- *   <li>an operator after the MySQL source throws at a chosen record (the first change of car {@link #CHOSEN_CAR});</li>
- *   <li>that operator throws in {@code snapshotState} of the first checkpoint after the job has recovered from 2,
- *       i.e. during a checkpoint;</li>
- *   <li>the operator after the PostgreSQL source throws in {@code notifyCheckpointComplete} once half the orders
- *       snapshot has passed, i.e. right after a checkpoint completed, while the lake commit of that checkpoint may or
- *       may not have happened.</li>
+ *   <li>a task manager is terminated while the MySQL snapshot is being copied, and a new one started;</li>
+ *   <li>the PostgreSQL part throws in {@code notifyCheckpointComplete}: right after a checkpoint, when the lake commit
+ *       of that checkpoint may or may not have happened;</li>
+ *   <li>once the MySQL snapshot is in the lake, the MySQL part throws at a chosen record of the binlog;</li>
+ *   <li>the MySQL part throws in {@code snapshotState}, during a checkpoint.</li>
  * </ol>
- * After the failures, once the writer has stopped, each lake dimension table must equal its source table row for row,
- * read independently (JDBC for the source, Paimon's reader for the lake). Waits are on conditions with deadlines.
+ * Then, once the writer has stopped, each lake dimension table must equal its source table row for row, read
+ * independently (JDBC for the source, Paimon's reader for the lake). Every wait is on a condition with a deadline.
  */
 class CdcDimFailoverIT {
     @RegisterExtension
@@ -76,12 +83,11 @@ class CdcDimFailoverIT {
     static final int ORDERS = 25_000;
     /** Rounds of the writer; each makes about 6,200 changes (see {@link #mysqlRound} and {@link #postgresRound}). */
     static final int ROUNDS = 18;
-    static final String CHOSEN_CAR = newCar(ROUNDS / 2, 500);
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final ZoneId MYSQL_ZONE = ZoneId.of("Asia/Shanghai");
     private static final String DB = "fleet_failover";
-    private static final java.time.format.DateTimeFormatter DATETIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
     @TempDir
     Path tmp;
@@ -95,11 +101,8 @@ class CdcDimFailoverIT {
         AtomicLong changes = new AtomicLong(loadSnapshot());
         log(t0, "loaded " + changes.get() + " snapshot rows");
 
-        Faults mysqlFaults = Faults.create("mysql");
-        Faults pgFaults = Faults.create("postgres");
-        mysqlFaults.throwAt(r -> r.table.equals("dim_car") && CHOSEN_CAR.equals(r.values[0]));
-        pgFaults.throwAfterCheckpointOnceRecordsReach(ORDERS / 2);
-
+        Failures.Plan mysqlFailures = Failures.plan();
+        Failures.Plan pgFailures = Failures.plan();
         String pw = TestDatabases.passwordFile(tmp, TestDatabases.CDC_PASSWORD);
         JobOptions options = JobRunner.parse(new CdcDimJob(Map.of()), new String[] {
                 "--mysql.hostname", "localhost", "--mysql.port", String.valueOf(TestDatabases.mariaDb()), "--mysql.database", DB,
@@ -111,12 +114,20 @@ class CdcDimFailoverIT {
                 "--paimon.warehouse", tmp.resolve("warehouse").toUri().toString(),
                 "--checkpoint.interval", "1 s", "--checkpoint.dir", tmp.resolve("checkpoints").toUri().toString(),
                 "--state.backend", "hashmap", "--parallelism", "2",
-                "--restart.attempts", "20", "--restart.delay", "200 ms"});
+                "--restart.delay", "200 ms", "--restart.max-delay", "1 s"});
         PaimonTables lake = PaimonTables.fromOptions(options);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        // the seam: a faulty identity map right after each source, at the source's parallelism (chained to it)
-        JobRunner.definePipeline(env, new CdcDimJob(Map.of(), (source, stream) -> faulty(source, stream)), options);
+        // the seam: a failing identity map right after each source (2 MySQL readers = the parallelism: chained, in order)
+        JobIO.InputTap mysqlTap = mysqlFailures.on("mysql");
+        JobIO.InputTap pgTap = pgFailures.on("postgres");
+        JobRunner.definePipeline(env, new CdcDimJob(Map.of(), new JobIO.InputTap() {
+            @Override
+            public <E> SingleOutputStreamOperator<E> apply(String stream, SingleOutputStreamOperator<E> events) {
+                return pgTap.apply(stream, mysqlTap.apply(stream, events));
+            }
+        }), options);
         JobClient job = JobRunner.executeAsync(env, options, "cdc-dim-job failover");
+        JobID id = job.getJobID();
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> writerFailed = new AtomicReference<>();
@@ -126,42 +137,56 @@ class CdcDimFailoverIT {
                 for (int r = 0; r < ROUNDS && !stop.get(); r++) {
                     for (String sql : mysqlRound(r)) changes.addAndGet(ms.executeUpdate(sql));
                     for (String sql : postgresRound(r)) changes.addAndGet(ps.executeUpdate(sql));
-                    Thread.sleep(300); // pacing: spread the rounds over the job's run, not a wait for anything
+                    Thread.sleep(300); // pacing: spreads the rounds over the job's run; not a wait for anything
                 }
             } catch (Throwable e) {
                 writerFailed.set(e);
             }
         }, "source-writer");
+        List<String> injected = new ArrayList<>();
         try {
             writer.start();
 
-            // 1: a task manager goes away in the middle of the MySQL snapshot; a new one joins
+            // 1: a task manager goes away while the MySQL snapshot is being copied; a new one joins
             Await.until(WAIT, () -> {
-                Await.seen(mysqlFaults.records.get() + " MySQL records");
-                return mysqlFaults.records.get() >= CARS / 3 ? true : null;
+                Await.seen(mysqlFailures.records() + " MySQL records");
+                return mysqlFailures.records() >= CARS / 3 ? true : null;
             });
-            cluster.terminateTaskManager(0).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            cluster.startTaskManager();
-            mysqlFaults.fired.add("task manager 0 terminated after " + mysqlFaults.records.get() + " MySQL records");
-            log(t0, "terminated task manager 0 and started another");
+            int mysqlAttempt = awaitRecovered(cluster, id, "mysql", -1); // i.e. running
+            int pgAttempt = awaitRecovered(cluster, id, "postgres", -1);
+            Failures.replaceTaskManager(cluster, 0);
+            injected.add("task manager 0 replaced after " + mysqlFailures.records() + " MySQL records");
+            mysqlAttempt = awaitRecovered(cluster, id, "mysql", mysqlAttempt);
+            pgAttempt = awaitRecovered(cluster, id, "postgres", pgAttempt);
+            log(t0, injected.get(injected.size() - 1) + "; running again");
 
-            // 2: the chosen record (armed above) fails the MySQL part of the job once
-            awaitFired(mysqlFaults, 2);
-            log(t0, "record failure fired");
+            // 2: right after the next checkpoint completes, the PostgreSQL part fails (its lake commit may or may not be done)
+            pgFailures.afterCheckpoint(0);
+            awaitFired(pgFailures, 1);
+            injected.add("PostgreSQL part failed after a checkpoint, after " + pgFailures.records() + " records");
+            pgAttempt = awaitRecovered(cluster, id, "postgres", pgAttempt);
+            log(t0, injected.get(injected.size() - 1) + "; running again");
 
-            // 3: once the MySQL part runs again (a new attempt has opened), it fails in its next checkpoint's snapshotState
-            int failedAttempt = mysqlFaults.maxAttempt.get();
-            Await.until(WAIT, () -> {
-                Await.seen("attempt " + mysqlFaults.maxAttempt.get() + " (failed: " + failedAttempt + ")");
-                return mysqlFaults.maxAttempt.get() > failedAttempt ? true : null;
-            });
-            mysqlFaults.throwInNextSnapshot();
-            awaitFired(mysqlFaults, 3);
-            log(t0, "snapshotState failure fired");
+            // 3: once the MySQL snapshot is in the lake (its last car committed), the MySQL part reads the binlog: it fails
+            //    at a chosen record there, the 1,000th after this point (the test's own 2,000 route changes make sure it comes)
+            Await.until(WAIT, () -> inLake(lake, "dim_car", car(CARS - 1)) ? true : null);
+            long chosen = mysqlFailures.records() + 1_000;
+            mysqlFailures.atRecord(chosen);
+            try (Connection c = TestDatabases.mysql(DB); Statement s = c.createStatement()) {
+                changes.addAndGet(s.executeUpdate("UPDATE routes SET route_code = CONCAT(route_code, '+') WHERE route_id BETWEEN '"
+                        + route(0) + "' AND '" + route(1999) + "'"));
+            }
+            awaitFired(mysqlFailures, 1);
+            injected.add("MySQL part failed at record " + chosen);
+            mysqlAttempt = awaitRecovered(cluster, id, "mysql", mysqlAttempt);
+            log(t0, injected.get(injected.size() - 1) + "; running again");
 
-            // 4: armed above; fires in the PostgreSQL part once half the orders are through
-            awaitFired(pgFaults, 1);
-            log(t0, "notifyCheckpointComplete failure fired");
+            // 4: the MySQL part fails in snapshotState, during its next checkpoint
+            mysqlFailures.inSnapshotOf(0);
+            awaitFired(mysqlFailures, 2);
+            injected.add("MySQL part failed in a checkpoint's snapshotState, after " + mysqlFailures.records() + " records");
+            awaitRecovered(cluster, id, "mysql", mysqlAttempt);
+            log(t0, injected.get(injected.size() - 1) + "; running again");
 
             writer.join(WAIT.toMillis());
             assertThat(writer.isAlive()).as("the writer has finished").isFalse();
@@ -179,19 +204,64 @@ class CdcDimFailoverIT {
             log(t0, "lake equals the sources: " + sizes(source));
 
             assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS)).as("the job recovered each time").isEqualTo(JobStatus.RUNNING);
-            assertThat(mysqlFaults.fired).as("failures injected in the MySQL part").hasSize(3);
-            assertThat(pgFaults.fired).as("failures injected in the PostgreSQL part").hasSize(1);
-            // every failure restarted the MySQL part: the task manager, the record, the snapshot
-            assertThat(mysqlFaults.maxAttempt.get()).as("restarts of the MySQL part").isGreaterThanOrEqualTo(3);
-            assertThat(pgFaults.maxAttempt.get()).as("restarts of the PostgreSQL part").isGreaterThanOrEqualTo(1);
-            System.out.println("FAILOVER failures: " + mysqlFaults.fired + " " + pgFaults.fired);
+            assertThat(mysqlFailures.fired()).as("failures thrown in the MySQL part").isEqualTo(2);
+            assertThat(pgFailures.fired()).as("failures thrown in the PostgreSQL part").isEqualTo(1);
+            System.out.println("FAILOVER injected: " + injected);
         } finally {
             stop.set(true);
             writer.join(WAIT.toMillis());
             Await.cancelled(job);
-            Faults.clear();
             log(t0, "done");
         }
+    }
+
+    /**
+     * The lowest attempt number of the subtasks whose vertex name contains {@code part} (e.g. the MySQL source's chain),
+     * or -1 while any subtask of the job is not running.
+     */
+    private static int runningAttempt(MiniCluster cluster, JobID job, String part) throws Exception {
+        ArchivedExecutionGraph graph = cluster.getArchivedExecutionGraph(job).get(10, TimeUnit.SECONDS);
+        int attempt = Integer.MAX_VALUE;
+        for (ArchivedExecutionJobVertex v : graph.getVerticesTopologically()) {
+            for (ArchivedExecutionVertex t : v.getTaskVertices()) {
+                if (t.getExecutionState() != ExecutionState.RUNNING) return -1;
+                if (v.getName().contains(part)) attempt = Math.min(attempt, t.getCurrentExecutionAttempt().getAttemptNumber());
+            }
+        }
+        return attempt;
+    }
+
+    /** Waits until every subtask of the job runs and those of {@code part} in a later attempt than {@code before}. */
+    private static int awaitRecovered(MiniCluster cluster, JobID job, String part, int before) throws Exception {
+        return Await.until(WAIT, () -> {
+            int attempt = runningAttempt(cluster, job, part);
+            Await.seen(part + " attempt " + attempt + " (before: " + before + ")");
+            return attempt > before ? attempt : null;
+        });
+    }
+
+    private static void awaitFired(Failures.Plan plan, int count) throws Exception {
+        Await.until(WAIT, () -> {
+            Await.seen(plan.records() + " records, " + plan.fired() + " fired");
+            return plan.fired() >= count ? true : null;
+        });
+    }
+
+    /** Whether the lake table's first (key) column holds {@code key}: a read of that key's bucket only. */
+    private static boolean inLake(PaimonTables lake, String table, String key) throws Exception {
+        try (Catalog catalog = lake.catalog()) {
+            Table t = catalog.getTable(Identifier.create(lake.database(), table));
+            ReadBuilder rb = t.newReadBuilder().withFilter(new PredicateBuilder(t.rowType()).equal(0, BinaryString.fromString(key)));
+            AtomicBoolean found = new AtomicBoolean();
+            try (RecordReader<InternalRow> reader = rb.newRead().createReader(rb.newScan().plan())) {
+                reader.forEachRemaining(row -> found.compareAndSet(false, key.equals(row.getString(0).toString())));
+            }
+            return found.get();
+        }
+    }
+
+    private static void log(long t0, String what) {
+        System.out.printf("FAILOVER [%5.1f s] %s%n", (System.nanoTime() - t0) / 1e9, what);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -231,7 +301,7 @@ class CdcDimFailoverIT {
         return rows;
     }
 
-    private static long insertRows(Statement s, String table, int n, java.util.function.IntFunction<String> values) throws Exception {
+    private static long insertRows(Statement s, String table, int n, IntFunction<String> values) throws Exception {
         long rows = 0;
         for (int from = 0; from < n; from += 2000) {
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" VALUES ");
@@ -374,129 +444,5 @@ class CdcDimFailoverIT {
             sb.append(t).append(" source ").append(s.size()).append(" lake ").append(l.size()).append(' ').append(diff).append("; ");
         }
         return sb.toString();
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // failure injection (a private helper: common's test-jar had no failure-injection helper when this was written)
-
-    private static DataStream<DimRow> faulty(DimTable.Source source, DataStream<DimRow> changes) {
-        String name = source == DimTable.Source.MYSQL ? "mysql" : "postgres";
-        return changes.map(new FaultyIdentity(name)).setParallelism(changes.getParallelism())
-                .uid("test-faults-" + name).name("test faults " + name);
-    }
-
-    private static void awaitFired(Faults faults, int count) throws Exception {
-        Await.until(WAIT, () -> {
-            Await.seen(faults.name + ": " + faults.records.get() + " records, fired " + faults.fired);
-            return faults.fired.size() >= count ? true : null;
-        });
-    }
-
-    private static void log(long t0, String what) {
-        System.out.printf("FAILOVER [%5.1f s] %s%n", (System.nanoTime() - t0) / 1e9, what);
-    }
-
-    /** What the faulty operators of one source do, shared with the test thread (one JVM: the MiniCluster's tasks see it). */
-    static final class Faults {
-        private static final Map<String, Faults> ALL = new ConcurrentHashMap<>();
-
-        final String name;
-        /** Records through the operator: every subtask, every attempt (replays included). */
-        final AtomicLong records = new AtomicLong();
-        final AtomicInteger maxAttempt = new AtomicInteger();
-        final List<String> fired = new CopyOnWriteArrayList<>();
-        private volatile Predicate<DimRow> throwAt;
-        private final AtomicBoolean atRecord = new AtomicBoolean();
-        private final AtomicBoolean inSnapshot = new AtomicBoolean();
-        private final AtomicBoolean afterCheckpoint = new AtomicBoolean();
-        private volatile long afterCheckpointFrom = Long.MAX_VALUE;
-
-        private Faults(String name) {
-            this.name = name;
-        }
-
-        static Faults create(String name) {
-            Faults f = new Faults(name);
-            ALL.put(name, f);
-            return f;
-        }
-
-        static Faults of(String name) {
-            return Objects.requireNonNull(ALL.get(name), name);
-        }
-
-        static void clear() {
-            ALL.clear();
-        }
-
-        /** The first record that matches throws (once). */
-        void throwAt(Predicate<DimRow> record) {
-            throwAt = record;
-            atRecord.set(true);
-        }
-
-        /** The next {@code snapshotState} of any subtask throws (once). */
-        void throwInNextSnapshot() {
-            inSnapshot.set(true);
-        }
-
-        /** The first {@code notifyCheckpointComplete} after {@code n} records have passed throws (once). */
-        void throwAfterCheckpointOnceRecordsReach(long n) {
-            afterCheckpointFrom = n;
-            afterCheckpoint.set(true);
-        }
-
-        RuntimeException fire(String what, int attempt) {
-            String message = name + ": " + what + " (attempt " + attempt + ", after " + records.get() + " records)";
-            fired.add(message);
-            return new InjectedFailure(message);
-        }
-    }
-
-    static final class InjectedFailure extends RuntimeException {
-        InjectedFailure(String message) {
-            super("injected failure: " + message);
-        }
-    }
-
-    /** Passes every record on; throws once where its {@link Faults} say. */
-    static final class FaultyIdentity extends RichMapFunction<DimRow, DimRow> implements CheckpointedFunction, CheckpointListener {
-        private final String name;
-        private transient Faults faults;
-        private transient int attempt;
-
-        FaultyIdentity(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public void open(OpenContext context) {
-            faults = Faults.of(name);
-            attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
-            faults.maxAttempt.accumulateAndGet(attempt, Math::max);
-        }
-
-        @Override
-        public DimRow map(DimRow row) {
-            faults.records.incrementAndGet();
-            Predicate<DimRow> at = faults.throwAt;
-            if (at != null && at.test(row) && faults.atRecord.compareAndSet(true, false)) throw faults.fire("record " + row, attempt);
-            return row;
-        }
-
-        @Override
-        public void initializeState(FunctionInitializationContext context) {}
-
-        @Override
-        public void snapshotState(FunctionSnapshotContext context) {
-            if (faults.inSnapshot.compareAndSet(true, false)) throw faults.fire("snapshotState of checkpoint " + context.getCheckpointId(), attempt);
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            if (faults.records.get() >= faults.afterCheckpointFrom && faults.afterCheckpoint.compareAndSet(true, false)) {
-                throw faults.fire("notifyCheckpointComplete of checkpoint " + checkpointId, attempt);
-            }
-        }
     }
 }
