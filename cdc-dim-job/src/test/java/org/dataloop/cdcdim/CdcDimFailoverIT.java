@@ -160,7 +160,12 @@ class CdcDimFailoverIT {
             pgAttempt = awaitRecovered(cluster, id, "postgres", pgAttempt);
             log(t0, injected.get(injected.size() - 1) + "; running again");
 
-            // 2: right after the next checkpoint completes, the PostgreSQL part fails (its lake commit may or may not be done)
+            // 2: once orders flow, the PostgreSQL part fails right after the next checkpoint completes (its lake commit may or
+            //    may not be done by then)
+            Await.until(WAIT, () -> {
+                Await.seen(pgFailures.records() + " PostgreSQL records");
+                return pgFailures.records() >= ORDERS / 5 ? true : null;
+            });
             pgFailures.afterCheckpoint(0);
             awaitFired(pgFailures, 1);
             injected.add("PostgreSQL part failed after a checkpoint, after " + pgFailures.records() + " records");
