@@ -84,7 +84,8 @@ class CdcDimFailoverIT {
     /** Rounds of the writer; each makes about 6,200 changes (see {@link #mysqlRound} and {@link #postgresRound}). */
     static final int ROUNDS = 18;
 
-    private static final Duration WAIT = Duration.ofSeconds(90);
+    /** Deadline of each wait: far above a normal step (seconds), so only a hang or an extremely loaded machine reaches it. */
+    private static final Duration WAIT = Duration.ofSeconds(120);
     private static final ZoneId MYSQL_ZONE = ZoneId.of("Asia/Shanghai");
     private static final String DB = "fleet_failover";
     private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
