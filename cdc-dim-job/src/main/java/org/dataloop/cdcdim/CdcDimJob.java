@@ -29,6 +29,7 @@ public final class CdcDimJob implements JobDefinition {
     private static final Logger LOG = LoggerFactory.getLogger(CdcDimJob.class);
 
     private final Map<String, String> env;
+    private final JobIO.InputTap tap;
 
     public CdcDimJob() {
         this(System.getenv());
@@ -36,7 +37,16 @@ public final class CdcDimJob implements JobDefinition {
 
     /** @param env where passwords come from when no password file is given (tests pass their own) */
     public CdcDimJob(Map<String, String> env) {
+        this(env, JobIO.InputTap.NONE);
+    }
+
+    /**
+     * For tests: {@code tap} gets each source's change stream, named {@code mysql} and {@code postgres}, before its tables
+     * are selected (e.g. to put a failure-injecting map there). Production uses {@link JobIO.InputTap#NONE}: nothing.
+     */
+    CdcDimJob(Map<String, String> env, JobIO.InputTap tap) {
         this.env = env;
+        this.tap = tap;
     }
 
     public static void main(String[] args) throws Exception {
@@ -92,7 +102,7 @@ public final class CdcDimJob implements JobDefinition {
                     WatermarkStrategy.noWatermarks(), "mysql " + db.host() + "/" + db.database());
             changes.setParallelism(readers);
             changes.uid("source-mysql");
-            writeTables(io, changes, DimTable.Source.MYSQL);
+            writeTables(io, tap.apply("mysql", changes), DimTable.Source.MYSQL);
         } else {
             LOG.info("--{} not set: no MySQL source (dim_car, dim_city_area, dim_route not written)", CdcOptions.MYSQL_HOSTNAME.key());
         }
@@ -102,7 +112,7 @@ public final class CdcDimJob implements JobDefinition {
             DataStreamSource<DimRow> changes = io.env().fromSource(CdcSources.postgresSource(options, db),
                     WatermarkStrategy.noWatermarks(), "postgres " + db.host() + "/" + db.database());
             changes.uid("source-postgres");
-            writeTables(io, changes, DimTable.Source.POSTGRES);
+            writeTables(io, tap.apply("postgres", changes), DimTable.Source.POSTGRES);
         } else {
             LOG.info("--{} not set: no PostgreSQL source (dim_order not written)", CdcOptions.POSTGRES_HOSTNAME.key());
         }

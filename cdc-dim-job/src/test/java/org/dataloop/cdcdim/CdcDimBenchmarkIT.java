@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.io.PaimonTables;
 import org.dataloop.common.runtime.JobRunner;
+import org.dataloop.common.testing.Await;
 
 /**
  * The figures of docs/cdc-dim-job.md, opt-in (not a CI test, nothing is asserted on time):
@@ -41,6 +43,10 @@ class CdcDimBenchmarkIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    /** Deadlines: generous (a loaded machine copies ~2,000 rows/s), but a stuck job fails the run instead of hanging it. */
+    private static final Duration SNAPSHOT_WAIT = Duration.ofMinutes(15);
+    private static final Duration CHANGE_WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path tmp;
@@ -85,10 +91,11 @@ class CdcDimBenchmarkIT {
         JobClient job = CdcDimJobIT.start(options);
         try {
             // commit times come from the lake's snapshots (their timeMillis), so polling adds no error
-            Snapshot all;
-            while ((all = latest(lake, "dim_car")) == null || all.totalRecordCount() == null || all.totalRecordCount() < rows) {
-                Thread.sleep(500);
-            }
+            Snapshot all = Await.until(SNAPSHOT_WAIT, () -> {
+                Snapshot s = latest(lake, "dim_car");
+                Await.seen(s == null ? "no snapshot" : s.totalRecordCount() + " of " + rows + " rows");
+                return s != null && s.totalRecordCount() != null && s.totalRecordCount() >= rows ? s : null;
+            });
             Snapshot first = firstWithData(lake, "dim_car", 1);
             if (lake.readAll("dim_car").size() != rows) throw new AssertionError("dim_car does not hold " + rows + " rows");
             double total = (all.timeMillis() - submitted) / 1e3;
@@ -105,11 +112,15 @@ class CdcDimBenchmarkIT {
                     String value = "v" + i;
                     s.executeUpdate("UPDATE routes SET route_name = '" + value + "' WHERE route_id = 'r1'"); // autocommit
                     long committed = System.currentTimeMillis();
-                    while (!value.equals(lake.readAll("dim_route").get(0).get("route_name"))) Thread.sleep(20);
+                    Await.until(CHANGE_WAIT, () -> {
+                        List<Map<String, Object>> r = lake.readAll("dim_route");
+                        Await.seen(r);
+                        return r.size() == 1 && value.equals(r.get(0).get("route_name")) ? true : null;
+                    });
                     Snapshot visible = firstWithData(lake, "dim_route", seen + 1);
                     seen = latest(lake, "dim_route").id();
                     latencies.add((double) (visible.timeMillis() - committed));
-                    Thread.sleep(137); // spread the commits over the checkpoint cycle
+                    Thread.sleep(137); // pacing, not a wait: spreads the source commits over the checkpoint cycle
                 }
             }
             Collections.sort(latencies);
@@ -118,7 +129,7 @@ class CdcDimBenchmarkIT {
                     latencies.get(latencies.size() / 2), latencies.get((int) Math.ceil(latencies.size() * 0.95) - 1),
                     latencies.get(latencies.size() - 1));
         } finally {
-            job.cancel().get();
+            Await.cancelled(job);
         }
     }
 

@@ -17,8 +17,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -159,6 +161,7 @@ class CdcDimJobIT {
         }
         AtomicInteger changes = new AtomicInteger(10); // the snapshot rows: one +I each
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> writerFailed = new AtomicReference<>();
         // every change gives a row image no other change gives, so a change applied twice shows as a duplicate line
         Thread writer = new Thread(() -> {
             try (Connection my = TestDatabases.mysql(db); Statement ms = my.createStatement();
@@ -171,12 +174,17 @@ class CdcDimJobIT {
                     if (i >= 1) n += ps.executeUpdate("UPDATE orders SET customer_id = 'c1' WHERE task_id = 'task-" + (i - 1) + "'");
                     if (i >= 2 && i % 4 == 0) n += ps.executeUpdate("DELETE FROM orders WHERE task_id = 'task-" + (i - 2) + "'");
                     changes.addAndGet(n);
-                    Thread.sleep(15);
+                    Thread.sleep(15); // pacing: a steady change stream, not a wait for anything
                 }
-            } catch (Exception e) {
-                throw new RuntimeException(e);
+            } catch (Throwable e) {
+                writerFailed.set(e);
             }
         }, "source-writer");
+        // the writer's progress, failing at once (not at the deadline) when the writer died
+        java.util.function.IntFunction<Callable<Boolean>> changesAbove = n -> () -> {
+            if (writerFailed.get() != null) throw new AssertionError("the source writer failed", writerFailed.get());
+            return changes.get() > n;
+        };
 
         JobOptions first = options(db, true, "5420-5421", "--output.dir", tmp.resolve("run1").toString());
         PaimonTables lake = PaimonTables.fromOptions(first);
@@ -185,21 +193,24 @@ class CdcDimJobIT {
         try {
             await(() -> rows(lake, "dim_car", "car_id").size() >= 5 && rows(lake, "dim_order", "task_id").size() >= 5);
             writer.start();
-            await(() -> changes.get() > 150); // well into the change stream
-            savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
+            await(changesAbove.apply(150)); // well into the change stream
+            savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             stop.set(true);
             job.cancel();
             throw e;
         }
         // the sources keep changing while the job is down
-        await(() -> changes.get() > 300);
+        await(changesAbove.apply(300));
         JobClient restored = start(options(db, true, "5420-5421", "--output.dir", tmp.resolve("run2").toString(),
                 "--savepoint.path", savepoint));
         try {
-            await(() -> changes.get() > 450);
+            await(changesAbove.apply(450));
             stop.set(true);
-            writer.join();
+            writer.join(WAIT.toMillis());
+            assertThat(writer.isAlive()).as("the source writer stopped").isFalse();
+            assertThat(writerFailed.get()).as("the source writer's failure").isNull();
             Map<String, Map<String, Object>> sourceCars = sourceRows("SELECT car_id, car_type, car_model FROM cars", true, db);
             Map<String, Map<String, Object>> sourceOrders = sourceRows("SELECT task_id, order_id, customer_id FROM orders", false, db);
             // nothing lost: the lake ends up equal to the sources
@@ -242,7 +253,7 @@ class CdcDimJobIT {
                     "INSERT INTO cars VALUES ('car-2', 'robotaxi', 'M1', NULL, 'red')");
             ExecutionException failure = null;
             try {
-                job.getJobExecutionResult().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                job.getJobExecutionResult().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 failure = e;
             }
@@ -254,7 +265,7 @@ class CdcDimJobIT {
             assertThat(ExceptionUtils.findThrowable(failure, org.apache.flink.runtime.execution.SuppressRestartsException.class)).isPresent();
             assertThat(rows(lake, "dim_car", "car_id")).containsOnlyKeys("car-1");
         } finally {
-            job.cancel().exceptionally(e -> null);
+            Await.cancelled(job);
         }
     }
 
