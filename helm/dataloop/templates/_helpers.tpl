@@ -34,7 +34,18 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 
 {{/* Options the chart derives from structured values; a job's options may not set them. */}}
 {{- define "dataloop.reservedOptions" -}}
-{{- list "checkpoint.interval" "checkpoint.dir" "state.backend" "savepoint.path" "restart.attempts" "restart.delay" "parallelism" "kafka.properties-file" "paimon.catalog-options-file" "doris.password-file" "local" "help" "config" | toJson -}}
+{{- list "checkpoint.interval" "checkpoint.timeout" "checkpoint.dir" "state.backend" "savepoint.path" "max-parallelism" "restart.attempts" "restart.delay" "restart.max-delay" "restart.reset-after" "parallelism" "kafka.properties-file" "paimon.catalog-options-file" "doris.password-file" "local" "help" "config" | toJson -}}
+{{- end -}}
+
+{{/* A scalar value as the job reads it: whole numbers without an exponent or ".0" (YAML numbers arrive as floats). */}}
+{{- define "dataloop.scalar" -}}
+{{- $v := . -}}
+{{- $s := toString $v -}}
+{{- if or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v) -}}
+{{- $s = toString (int64 $v) -}}
+{{- if ne (float64 (int64 $v)) (float64 $v) -}}{{- $s = toString $v -}}{{- end -}}
+{{- end -}}
+{{- $s -}}
 {{- end -}}
 
 {{/* The job's arguments, a YAML list of strings: derived options first, then options (sorted by key). Input: (list $ $name $job). */}}
@@ -43,7 +54,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- $name := index . 1 -}}
 {{- $job := index . 2 -}}
 {{- $reserved := include "dataloop.reservedOptions" . | fromJsonArray -}}
-{{- $args := list "--checkpoint.interval" (toString $job.checkpointInterval) "--state.backend" (toString $job.stateBackend) "--restart.attempts" (toString (int64 $root.Values.restartStrategy.attempts)) "--restart.delay" (toString $root.Values.restartStrategy.delay) -}}
+{{- $restart := $root.Values.restartStrategy -}}
+{{- $args := list "--checkpoint.interval" (toString $job.checkpointInterval) "--checkpoint.timeout" (toString $root.Values.checkpoints.timeout) "--max-parallelism" (toString (int64 $job.maxParallelism)) "--state.backend" (toString $job.stateBackend) -}}
+{{- $args = concat $args (list "--restart.delay" (toString $restart.initialDelay) "--restart.max-delay" (toString $restart.maxDelay) "--restart.reset-after" (toString $restart.resetAfter)) -}}
+{{- if not (kindIs "invalid" $restart.attempts) -}}
+{{- $args = concat $args (list "--restart.attempts" (toString (int64 $restart.attempts))) -}}
+{{- end -}}
 {{- if $job.usesKafka -}}
 {{- $args = concat $args (list "--kafka.properties-file" (printf "%s/%s" $root.Values.secrets.kafka.mountPath $root.Values.secrets.kafka.key)) -}}
 {{- end -}}
@@ -55,17 +71,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- end -}}
 {{- range $k, $v := $job.options -}}
 {{- if has $k $reserved -}}
-{{- fail (printf "jobs.%s.options.%s is set by the chart from structured values (checkpointInterval, stateBackend, restartStrategy, parallelism, secrets, initialSavepointPath); remove it" $name $k) -}}
+{{- fail (printf "jobs.%s.options.%s is set by the chart from structured values (checkpointInterval, checkpoints.timeout, maxParallelism, stateBackend, restartStrategy, parallelism, secrets, initialSavepointPath); remove it" $name $k) -}}
 {{- end -}}
 {{- if or (kindIs "invalid" $v) (eq (toString $v) "") -}}
 {{- /* null or empty: option removed */ -}}
 {{- else -}}
-{{- $s := toString $v -}}
-{{- if or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v) -}}
-{{- $s = toString (int64 $v) -}}
-{{- if ne (float64 (int64 $v)) (float64 $v) -}}{{- $s = toString $v -}}{{- end -}}
-{{- end -}}
-{{- $args = concat $args (list (printf "--%s" $k) $s) -}}
+{{- $args = concat $args (list (printf "--%s" $k) (include "dataloop.scalar" $v)) -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml $args -}}
