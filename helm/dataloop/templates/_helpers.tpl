@@ -48,6 +48,58 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- $s -}}
 {{- end -}}
 
+{{/* Nanoseconds of a Flink duration ("60 s", "2 min", "900000" = ms), as Flink's TimeUtils reads it; fails naming the
+     value when it is none. Input: (list $where $value). */}}
+{{- define "dataloop.durationNs" -}}
+{{- $where := index . 0 -}}
+{{- $v := include "dataloop.scalar" (index . 1) | trim | lower -}}
+{{- if not (regexMatch "^[0-9]+ *[a-zµ]*$" $v) -}}
+{{- fail (printf "%s: '%s' is not a duration (e.g. 60 s, 5 min, 1 h)" $where $v) -}}
+{{- end -}}
+{{- $n := regexReplaceAll "^0*([0-9]+) *([a-zµ]*)$" $v "${1}" | int64 -}}
+{{- $unit := regexReplaceAll "^([0-9]+) *([a-zµ]*)$" $v "${2}" -}}
+{{- $units := dict "" 1000000 -}}
+{{- range $labels, $ns := dict "d day" 86400000000000 "h hour" 3600000000000 "min m minute" 60000000000 "s sec second" 1000000000 "ms milli millisecond" 1000000 "µs micro microsecond" 1000 "ns nano nanosecond" 1 -}}
+{{- range splitList " " $labels -}}
+{{- $_ := set $units . $ns -}}
+{{- $_ := set $units (printf "%ss" .) $ns -}}
+{{- end -}}
+{{- end -}}
+{{- if not (hasKey $units $unit) -}}
+{{- fail (printf "%s: '%s' is not a duration (unknown unit '%s')" $where $v $unit) -}}
+{{- end -}}
+{{- mul $n (index $units $unit | int64) -}}
+{{- end -}}
+
+{{/*
+The rules between a job's settings that the job checks when it starts (JobOptions.checkRestartSafety), checked here so
+that a bad combination fails helm instead of the deployment. Input: (list $ $name $job).
+*/}}
+{{- define "dataloop.checkRestartSafety" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $job := index . 2 -}}
+{{- if gt (int64 $job.parallelism) (int64 $job.maxParallelism) -}}
+{{- fail (printf "jobs.%s: parallelism (%d) is above maxParallelism (%d), the highest parallelism the job's state allows" $name (int64 $job.parallelism) (int64 $job.maxParallelism)) -}}
+{{- end -}}
+{{- /* a transaction pre-committed at a checkpoint is committed when the checkpoint completes, or after the restart that
+       follows a failure: if it times out first, the broker aborts it and its records are lost */ -}}
+{{- $interval := include "dataloop.durationNs" (list (printf "jobs.%s.checkpointInterval" $name) $job.checkpointInterval) | int64 -}}
+{{- $timeout := include "dataloop.durationNs" (list "checkpoints.timeout" $root.Values.checkpoints.timeout) | int64 -}}
+{{- $maxDelay := include "dataloop.durationNs" (list "restartStrategy.maxDelay" $root.Values.restartStrategy.maxDelay) | int64 -}}
+{{- /* the jobs' default (CommonOptions.KAFKA_TRANSACTION_TIMEOUT), unless the job's options set it */ -}}
+{{- $tx := "15 min" -}}
+{{- $txFrom := "the jobs' default" -}}
+{{- with index $job.options "kafka.transaction-timeout" -}}
+{{- $tx = . -}}
+{{- $txFrom = printf "jobs.%s.options" $name -}}
+{{- end -}}
+{{- $txNs := include "dataloop.durationNs" (list (printf "jobs.%s.options.kafka.transaction-timeout" $name) $tx) | int64 -}}
+{{- if lt $txNs (add $interval $timeout $maxDelay | int64) -}}
+{{- fail (printf "jobs.%s: kafka.transaction-timeout (%s, %s) must be at least checkpointInterval (%s) + checkpoints.timeout (%s) + restartStrategy.maxDelay (%s), or the job refuses to start (Kafka would abort committed output during a recovery); lower those or raise jobs.%s.options.kafka.transaction-timeout (at most the brokers' transaction.max.timeout.ms, 15 min by default)" $name (include "dataloop.scalar" $tx) $txFrom (toString $job.checkpointInterval) (toString $root.Values.checkpoints.timeout) (toString $root.Values.restartStrategy.maxDelay) $name) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The job's arguments, a YAML list of strings: derived options first, then options (sorted by key). Input: (list $ $name $job). */}}
 {{- define "dataloop.args" -}}
 {{- $root := index . 0 -}}
