@@ -37,6 +37,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- list "checkpoint.interval" "checkpoint.timeout" "checkpoint.dir" "state.backend" "savepoint.path" "max-parallelism" "restart.attempts" "restart.delay" "restart.max-delay" "restart.reset-after" "parallelism" "kafka.properties-file" "paimon.catalog-options-file" "doris.password-file" "local" "help" "config" | toJson -}}
 {{- end -}}
 
+{{/* Flink configuration the chart derives from the same structured values as the job's arguments; flinkConfiguration
+     may not set it, or the cluster and the job would disagree. */}}
+{{- define "dataloop.reservedFlinkConfiguration" -}}
+{{- list "execution.checkpointing.interval" "execution.checkpointing.timeout" "state.backend.type" "pipeline.max-parallelism" "restart-strategy.type" "restart-strategy.exponential-delay.initial-backoff" "restart-strategy.exponential-delay.max-backoff" "restart-strategy.exponential-delay.backoff-multiplier" "restart-strategy.exponential-delay.reset-backoff-threshold" "restart-strategy.exponential-delay.attempts-before-reset-backoff" | toJson -}}
+{{- end -}}
+
 {{/* A scalar value as the job reads it: whole numbers without an exponent or ".0" (YAML numbers arrive as floats). */}}
 {{- define "dataloop.scalar" -}}
 {{- $v := . -}}

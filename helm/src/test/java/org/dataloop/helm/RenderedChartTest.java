@@ -245,4 +245,20 @@ class RenderedChartTest {
         assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("jobs.heartbeat-job.options." + option.replace(".", "\\."), "1")))
                 .hasMessageContaining("jobs.heartbeat-job.options." + option + " is set by the chart");
     }
+
+    /** What the job gets as an argument too cannot be changed for the cluster alone: the two would disagree. */
+    @ParameterizedTest
+    @ValueSource(strings = {"restart-strategy.type", "restart-strategy.exponential-delay.max-backoff",
+            "execution.checkpointing.timeout", "execution.checkpointing.interval", "pipeline.max-parallelism", "state.backend.type"})
+    void flinkConfigurationCannotOverrideWhatTheJobGetsToo(String key) {
+        String escaped = key.replace(".", "\\.");
+        assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("flinkConfiguration." + escaped, "1")))
+                .hasMessageContaining("flinkConfiguration." + key + " is set by the chart from structured values");
+        assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("jobs.pose-trigger-job.flinkConfiguration." + escaped, "1")))
+                .hasMessageContaining("jobs.pose-trigger-job.flinkConfiguration." + key + " is set by the chart from structured values");
+        // other restart-strategy settings stay open (the job does not set them)
+        JsonNode d = Chart.flinkDeployments(Chart.template("values.yaml", Map.of(
+                "flinkConfiguration.restart-strategy\\.exponential-delay\\.jitter-factor", "0.2"))).get("heartbeat-job");
+        assertThat(d.path("spec").path("flinkConfiguration").path("restart-strategy.exponential-delay.jitter-factor").asText()).isEqualTo("0.2");
+    }
 }
