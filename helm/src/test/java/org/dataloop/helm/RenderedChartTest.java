@@ -61,8 +61,18 @@ class RenderedChartTest {
             assertThat(conf.path("state.backend.incremental").asText()).isEqualTo("true");
             assertThat(conf.path("s3.endpoint").asText()).startsWith("http://minio");
             assertThat(conf.path("s3.path.style.access").asText()).isEqualTo("true");
-            assertThat(conf.path("restart-strategy.type").asText()).isEqualTo("fixed-delay");
+            assertThat(conf.path("restart-strategy.type").asText()).isEqualTo("exponential-delay");
+            assertThat(conf.path("restart-strategy.exponential-delay.initial-backoff").asText()).isEqualTo("1 s");
+            assertThat(conf.path("restart-strategy.exponential-delay.max-backoff").asText()).isEqualTo("2 min");
+            assertThat(conf.path("restart-strategy.exponential-delay.backoff-multiplier").asText()).isEqualTo("2.0");
+            assertThat(conf.path("restart-strategy.exponential-delay.reset-backoff-threshold").asText()).isEqualTo("10 min");
+            assertThat(conf.has("restart-strategy.exponential-delay.attempts-before-reset-backoff")).as("unlimited").isFalse();
+            conf.fieldNames().forEachRemaining(k -> assertThat(k).doesNotStartWith("restart-strategy.fixed-delay"));
+            // a job that reached FAILED is redeployed by the operator (its default, false, leaves it failed)
+            assertThat(conf.path("kubernetes.operator.job.restart.failed").asText()).isEqualTo("true");
             assertThat(conf.path("execution.checkpointing.interval").asText()).isEqualTo("60 s");
+            assertThat(conf.path("execution.checkpointing.timeout").asText()).isEqualTo("5 min");
+            assertThat(conf.path("pipeline.max-parallelism").asText()).isEqualTo("128");
             assertThat(conf.path("execution.checkpointing.externalized-checkpoint-retention").asText()).isEqualTo("RETAIN_ON_CANCELLATION");
             assertThat(conf.path("metrics.reporter.prom.factory.class").asText()).isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
             assertThat(conf.path("kubernetes.operator.savepoint.history.max.age").asText()).isEqualTo("7 d");
@@ -72,7 +82,22 @@ class RenderedChartTest {
 
             List<String> args = JobArgsTest.args(d);
             assertThat(args).containsSubsequence("--checkpoint.interval", "60 s");
+            assertThat(args).containsSubsequence("--checkpoint.timeout", "5 min");
+            assertThat(args).containsSubsequence("--max-parallelism", "128");
+            assertThat(args).containsSubsequence("--restart.delay", "1 s", "--restart.max-delay", "2 min", "--restart.reset-after", "10 min");
+            assertThat(args).doesNotContain("--restart.attempts");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-dev.yaml", "values-prod.yaml"})
+    void theOperatorRestartsFailedJobsUnlessTheConfigurationSaysOtherwise(String valuesFile) {
+        Chart.flinkDeployments(Chart.template(valuesFile)).forEach((name, d) -> assertThat(
+                d.path("spec").path("flinkConfiguration").path("kubernetes.operator.job.restart.failed").asText()).as(name).isEqualTo("true"));
+        // kept down for a diagnosis: the job's own flinkConfiguration wins
+        JsonNode d = Chart.flinkDeployments(Chart.template(valuesFile, Map.of(
+                "jobs.heartbeat-job.flinkConfiguration.kubernetes\\.operator\\.job\\.restart\\.failed", "false"))).get("heartbeat-job");
+        assertThat(d.path("spec").path("flinkConfiguration").path("kubernetes.operator.job.restart.failed").asText()).isEqualTo("false");
     }
 
     @Test
@@ -213,9 +238,27 @@ class RenderedChartTest {
         assertThat(dashboard.asText()).contains("dataloop_dead_letters", "dataloop_rows_out", "backPressuredTimeMsPerSecond");
     }
 
-    @Test
-    void reservedOptionsCannotBeSetAsJobOptions() {
-        assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("jobs.heartbeat-job.options.savepoint\\.path", "s3://x/sp")))
-                .hasMessageContaining("jobs.heartbeat-job.options.savepoint.path is set by the chart");
+    @ParameterizedTest
+    @ValueSource(strings = {"savepoint.path", "checkpoint.timeout", "max-parallelism", "restart.attempts", "restart.delay",
+            "restart.max-delay", "restart.reset-after"})
+    void reservedOptionsCannotBeSetAsJobOptions(String option) {
+        assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("jobs.heartbeat-job.options." + option.replace(".", "\\."), "1")))
+                .hasMessageContaining("jobs.heartbeat-job.options." + option + " is set by the chart");
+    }
+
+    /** What the job gets as an argument too cannot be changed for the cluster alone: the two would disagree. */
+    @ParameterizedTest
+    @ValueSource(strings = {"restart-strategy.type", "restart-strategy.exponential-delay.max-backoff",
+            "execution.checkpointing.timeout", "execution.checkpointing.interval", "pipeline.max-parallelism", "state.backend.type"})
+    void flinkConfigurationCannotOverrideWhatTheJobGetsToo(String key) {
+        String escaped = key.replace(".", "\\.");
+        assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("flinkConfiguration." + escaped, "1")))
+                .hasMessageContaining("flinkConfiguration." + key + " is set by the chart from structured values");
+        assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("jobs.pose-trigger-job.flinkConfiguration." + escaped, "1")))
+                .hasMessageContaining("jobs.pose-trigger-job.flinkConfiguration." + key + " is set by the chart from structured values");
+        // other restart-strategy settings stay open (the job does not set them)
+        JsonNode d = Chart.flinkDeployments(Chart.template("values.yaml", Map.of(
+                "flinkConfiguration.restart-strategy\\.exponential-delay\\.jitter-factor", "0.2"))).get("heartbeat-job");
+        assertThat(d.path("spec").path("flinkConfiguration").path("restart-strategy.exponential-delay.jitter-factor").asText()).isEqualTo("0.2");
     }
 }

@@ -33,4 +33,24 @@ class ValuesSchemaTest {
         assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("jobs.heartbeat-job.checkpointInterval", "one minute")))
                 .hasMessageContaining(SCHEMA).hasMessageContaining("/jobs/heartbeat-job/checkpointInterval");
     }
+
+    @Test
+    void theFixedDelayRestartKeysAreGone() {
+        assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("restartStrategy.delay", "10 s")))
+                .hasMessageContaining(SCHEMA).hasMessageContaining("additional properties 'delay' not allowed");
+    }
+
+    @Test
+    void restartAttemptsAreZeroOrMore() {
+        assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("restartStrategy.attempts", -1)))
+                .hasMessageContaining(SCHEMA).hasMessageContaining("/restartStrategy/attempts");
+    }
+
+    @Test
+    void maxParallelismIsAFlinkMaxParallelism() {
+        assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("jobs.heartbeat-job.maxParallelism", 0)))
+                .hasMessageContaining(SCHEMA).hasMessageContaining("/jobs/heartbeat-job/maxParallelism");
+        assertThatThrownBy(() -> Chart.template("values.yaml", Map.of("jobDefaults.maxParallelism", 32769)))
+                .hasMessageContaining(SCHEMA).hasMessageContaining("/jobDefaults/maxParallelism");
+    }
 }
