@@ -10,7 +10,6 @@ import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.dataloop.common.config.CommonOptions;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.config.OptionsException;
 import org.dataloop.common.io.TableDef;
@@ -29,7 +28,6 @@ public final class CdcDimJob implements JobDefinition {
     private static final Logger LOG = LoggerFactory.getLogger(CdcDimJob.class);
 
     private final Map<String, String> env;
-    private final JobIO.InputTap tap;
 
     public CdcDimJob() {
         this(System.getenv());
@@ -37,16 +35,7 @@ public final class CdcDimJob implements JobDefinition {
 
     /** @param env where passwords come from when no password file is given (tests pass their own) */
     public CdcDimJob(Map<String, String> env) {
-        this(env, JobIO.InputTap.NONE);
-    }
-
-    /**
-     * For tests: {@code tap} gets each source's change stream, named {@code mysql} and {@code postgres}, before its tables
-     * are selected (e.g. to put a failure-injecting map there). Production uses {@link JobIO.InputTap#NONE}: nothing.
-     */
-    CdcDimJob(Map<String, String> env, JobIO.InputTap tap) {
         this.env = env;
-        this.tap = tap;
     }
 
     public static void main(String[] args) throws Exception {
@@ -91,18 +80,15 @@ public final class CdcDimJob implements JobDefinition {
         }
         if (mysql) {
             CdcSources.Db db = CdcSources.mysql(options, env);
-            int parallelism = io.env().getParallelism();
-            boolean fixed = options.get(CommonOptions.PARALLELISM) > 0;
-            // an explicit parallelism must have an id per reader; otherwise the readers are capped at the ids there are
+            // an id per reader, and as many readers as the operators behind them: a source with fewer subtasks would be
+            // rebalanced round-robin, and two changes of one key could reach the lake in the wrong order
             ServerIdRange ids = ServerIdRange.parse(CdcOptions.MYSQL_SERVER_ID.key(), options.get(CdcOptions.MYSQL_SERVER_ID),
-                    fixed ? parallelism : 1);
-            int readers = (int) Math.min(parallelism, ids.size());
+                    io.env().getParallelism());
             CdcSources.checkMysql(db, CdcSources.zone(options, CdcOptions.MYSQL_SERVER_TIME_ZONE));
             DataStreamSource<DimRow> changes = io.env().fromSource(CdcSources.mysqlSource(options, db, ids),
                     WatermarkStrategy.noWatermarks(), "mysql " + db.host() + "/" + db.database());
-            changes.setParallelism(readers);
             changes.uid("source-mysql");
-            writeTables(io, tap.apply("mysql", changes), DimTable.Source.MYSQL);
+            writeTables(io, io.tap("mysql", changes), DimTable.Source.MYSQL);
         } else {
             LOG.info("--{} not set: no MySQL source (dim_car, dim_city_area, dim_route not written)", CdcOptions.MYSQL_HOSTNAME.key());
         }
@@ -112,7 +98,7 @@ public final class CdcDimJob implements JobDefinition {
             DataStreamSource<DimRow> changes = io.env().fromSource(CdcSources.postgresSource(options, db),
                     WatermarkStrategy.noWatermarks(), "postgres " + db.host() + "/" + db.database());
             changes.uid("source-postgres");
-            writeTables(io, tap.apply("postgres", changes), DimTable.Source.POSTGRES);
+            writeTables(io, io.tap("postgres", changes), DimTable.Source.POSTGRES);
         } else {
             LOG.info("--{} not set: no PostgreSQL source (dim_order not written)", CdcOptions.POSTGRES_HOSTNAME.key());
         }

@@ -121,12 +121,12 @@ class CdcDimFailoverIT {
         // the seam: a failing identity map right after each source (2 MySQL readers = the parallelism: chained, in order)
         JobIO.InputTap mysqlTap = mysqlFailures.on("mysql");
         JobIO.InputTap pgTap = pgFailures.on("postgres");
-        JobRunner.definePipeline(env, new CdcDimJob(Map.of(), new JobIO.InputTap() {
+        JobRunner.definePipeline(env, new CdcDimJob(Map.of()), options, new JobIO.InputTap() {
             @Override
             public <E> SingleOutputStreamOperator<E> apply(String stream, SingleOutputStreamOperator<E> events) {
                 return pgTap.apply(stream, mysqlTap.apply(stream, events));
             }
-        }), options);
+        });
         JobClient job = JobRunner.executeAsync(env, options, "cdc-dim-job failover");
         JobID id = job.getJobID();
 

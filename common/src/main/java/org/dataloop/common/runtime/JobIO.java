@@ -137,7 +137,12 @@ public final class JobIO {
                 .process(new SplitDeadLetters<E>(stream), ((CompositeType<Parsed<E>>) parser.parsedType()).<E>getTypeAt("event"))
                 .uid("validate-" + stream).name("validate " + stream);
         deadLetters(valid.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
-        return tap.apply(stream, valid);
+        return tap(stream, valid);
+    }
+
+    /** Passes a stream read outside {@link #read} (e.g. a CDC source) through the test hook of {@link InputTap}. */
+    public <E> SingleOutputStreamOperator<E> tap(String stream, SingleOutputStreamOperator<E> events) {
+        return tap.apply(stream, events);
     }
 
     /** With {@code --stop-after-records}: whether every replayed stream has read its records and waits for the stop. */

@@ -88,7 +88,9 @@ public final class Failures {
                 @Override
                 public <E> SingleOutputStreamOperator<E> apply(String name, SingleOutputStreamOperator<E> events) {
                     if (!name.equals(stream)) return events;
-                    return events.map(plan.<E>map()).returns(events.getType()).uid("inject-failures-" + name).name("inject failures");
+                    // at the stream's parallelism: chained, so the records keep their order
+                    return events.map(plan.<E>map()).returns(events.getType()).setParallelism(events.getParallelism())
+                            .uid("inject-failures-" + name).name("inject failures");
                 }
             };
         }
