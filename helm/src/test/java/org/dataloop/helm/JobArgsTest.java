@@ -2,7 +2,6 @@ package org.dataloop.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,15 +74,9 @@ class JobArgsTest {
         return Configuration.fromMap(map);
     }
 
-    /** What the job sets programmatically from its options (JobRunner.flinkConfiguration, package-private). */
+    /** What the job sets programmatically from its options. */
     static Configuration jobConfiguration(JobOptions options) {
-        try {
-            Method m = JobRunner.class.getDeclaredMethod("flinkConfiguration", JobOptions.class);
-            m.setAccessible(true);
-            return (Configuration) m.invoke(null, options);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("JobRunner.flinkConfiguration(JobOptions) is gone: update this test", e);
-        }
+        return JobRunner.flinkConfiguration(options);
     }
 
     /**

@@ -162,7 +162,8 @@ public final class JobRunner {
         env.enableCheckpointing(options.get(CommonOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
 
-    static Configuration flinkConfiguration(JobOptions options) {
+    /** The Flink settings a job takes from its options (the chart renders the same into the cluster's configuration). */
+    public static Configuration flinkConfiguration(JobOptions options) {
         Configuration c = new Configuration();
         c.set(StateBackendOptions.STATE_BACKEND, options.get(CommonOptions.STATE_BACKEND).name());
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
