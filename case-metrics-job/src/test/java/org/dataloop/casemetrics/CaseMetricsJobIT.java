@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -169,7 +170,7 @@ class CaseMetricsJobIT {
         PaimonTables lake = lakeWithDimensions(options);
         JobClient job = start(options);
         Await.until(Duration.ofSeconds(60), () -> lake.tableExists("ods_case_mapping") && lake.readAll("ods_case_mapping").size() == 2 ? true : null);
-        String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
+        String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get(90, TimeUnit.SECONDS);
         assertThat(lake.tableExists("dwd_case_detail") ? lake.readAll("dwd_case_detail") : List.of())
                 .as("no case is resolved before its window has passed").isEmpty();
 

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.flink.core.execution.JobClient;
@@ -125,13 +126,26 @@ class HeartbeatJobIT {
             LakeFixtures.upsert(lake, "dim_city_area", List.of("city_name", "area_name", "city_code", "area_code"),
                     List.of("city_name", "area_name"), List.of(Map.of("city_name", "Shanghai", "area_name", "Pudong",
                             "city_code", "SH-NEW", "area_code", "PD")));
-            Thread.sleep(1500); // > the refresh interval
+            // the change is loaded once a probe car's heartbeat comes out with the new code (one probe at a time)
+            long firstProbe = NEXT_DAY_START + 200;
+            long[] nextProbe = {firstProbe};
+            await(() -> {
+                List<Map<String, Object>> probes = lake.readAll("dwd_heartbeat_clean").stream()
+                        .filter(r -> "car-probe".equals(r.get("car_id"))).toList();
+                Await.seen(probes);
+                if (probes.stream().anyMatch(r -> "SH-NEW".equals(r.get("city_code")))) return true;
+                if (probes.size() == nextProbe[0] - firstProbe) {
+                    KAFKA.produce("heartbeat-e2e", null, hb("car-probe", nextProbe[0]++, "Auto", 10, "Shanghai", "Pudong"));
+                }
+                return null;
+            });
             KAFKA.produceAll("heartbeat-e2e", List.of(
                     hb("car-1", DAY_START + 5, "Auto", 36, "Shanghai", "Pudong"),   // late: its day is final
                     hb("car-1", NEXT_DAY_START + 300, "Auto", 36, "Shanghai", "Pudong"),
                     hb("car-3", NEXT_DAY_START + 600, "Auto", 10, null, null)));
             List<Map<String, Object>> daily = await(() -> {
-                List<Map<String, Object>> rows = lake.tableExists("dws_daily_auto_rate") ? lake.readAll("dws_daily_auto_rate") : List.of();
+                List<Map<String, Object>> rows = new ArrayList<>(lake.readAll("dws_daily_auto_rate"));
+                rows.removeIf(r -> r.get("car_id").equals("car-probe"));
                 return rows.size() == 5 ? rows : null;
             });
             Map<String, Map<String, Object>> byGroup = daily.stream().collect(Collectors.toMap(
@@ -219,12 +233,14 @@ class HeartbeatJobIT {
         PaimonTables lake = PaimonTables.fromOptions(options);
         JobClient job = start(options);
         await(() -> lake.tableExists("ods_heartbeat") && lake.readAll("ods_heartbeat").size() == 39 ? true : null);
-        String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
+        String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(90, TimeUnit.SECONDS);
 
         KAFKA.produceAll("heartbeat-sp", second);
         JobClient atTwo = start(options("sp", "--savepoint.path", savepoint, "--parallelism", "2"));
         await(() -> lake.readAll("ods_heartbeat").size() == 78 ? true : null);
-        savepoint = atTwo.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
+        savepoint = atTwo.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(90, TimeUnit.SECONDS);
 
         KAFKA.produceAll("heartbeat-sp", third);
         JobClient restored = start(options("sp", "--savepoint.path", savepoint, "--parallelism", "1"));

@@ -3,6 +3,7 @@ package org.dataloop.common.testing;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.core.execution.JobClient;
 
@@ -35,7 +36,7 @@ public final class Await {
      */
     public static void cancelled(JobClient job) throws Exception {
         try {
-            job.cancel().get();
+            job.cancel().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             // already finished or failed: then it has stopped too
         }
