@@ -128,7 +128,7 @@ class DorisSinkIT {
             assertEndState(doris);
             // one transaction, or more when a checkpoint fell between the rows
             assertThat(doris.transactions()).filteredOn(t -> t.state == DorisDouble.TxnState.COMMITTED).isNotEmpty()
-                    .allSatisfy(t -> assertThat(t.label).startsWith("dataloop-lake-to-doris-dws_daily_mps_mpd_dataloop_dws_daily_mps_mpd_0_"));
+                    .allSatisfy(t -> assertThat(t.label).matches("dataloop-lake-to-doris-\\d{17}-dws_daily_mps_mpd_dataloop_dws_daily_mps_mpd_0_\\d+"));
         }
     }
 
