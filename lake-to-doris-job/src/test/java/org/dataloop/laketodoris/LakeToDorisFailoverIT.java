@@ -239,14 +239,20 @@ class LakeToDorisFailoverIT {
 
     /** Writes the changes into the lake table as one commit, and applies them to the expected rows. */
     private static Void lake(PaimonTables lake, Expected expected, List<Change> changes) throws Exception {
+        long t = System.nanoTime();
         Upstream.lake(lake, expected.def, changes);
         changes.forEach(expected::apply);
+        System.out.printf("LakeToDorisFailoverIT: %d changes into lake %s in %.1f s%n", changes.size(), expected.def.defaultName(),
+                (System.nanoTime() - t) / 1e9);
         return null;
     }
 
     private static Void fluss(Expected expected, List<Change> changes) throws Exception {
+        long t = System.nanoTime();
         Upstream.flussBulk(FLUSS.getBootstrapServers(), FLUSS_DB, REALTIME, changes);
         changes.forEach(expected::applyFluss);
+        System.out.printf("LakeToDorisFailoverIT: %d changes into Fluss %s in %.1f s%n", changes.size(), REALTIME.defaultName(),
+                (System.nanoTime() - t) / 1e9);
         return null;
     }
 
