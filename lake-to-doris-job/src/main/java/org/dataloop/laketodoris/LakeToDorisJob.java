@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import org.apache.doris.flink.cfg.DorisExecutionOptions;
 import org.apache.doris.flink.cfg.DorisReadOptions;
 import org.apache.doris.flink.sink.DorisSink;
-import org.apache.doris.flink.sink.writer.serializer.SimpleStringSerializer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -69,7 +67,10 @@ public final class LakeToDorisJob implements JobDefinition {
         Sinks sinks(JobOptions options);
     }
 
-    /** The production connectors: Paimon and Fluss changelogs, DorisSink with the password of {@link DorisPassword}. */
+    /**
+     * The production connectors: Paimon and Fluss changelogs, DorisSink with the password of {@link DorisPassword}; one
+     * start id per job build for the label prefixes of a start without state ({@link LabelledDorisSink}).
+     */
     public static final Connectors REAL = new Connectors() {
         @Override
         public Sources sources(StreamExecutionEnvironment env, JobOptions options) {
@@ -79,7 +80,8 @@ public final class LakeToDorisJob implements JobDefinition {
         @Override
         public Sinks sinks(JobOptions options) {
             String password = DorisPassword.resolve(options);
-            return table -> dorisSink(options, table, password);
+            String startId = LabelledDorisSink.newStartId();
+            return table -> dorisSink(options, table, password, startId);
         }
     };
 
@@ -173,9 +175,12 @@ public final class LakeToDorisJob implements JobDefinition {
         return options.get(table.def().nameOption());
     }
 
-    /** The stream-load label prefix of a table: {@code <doris.label-prefix>-<table id>}, stable across restarts. */
-    public static String labelPrefix(JobOptions options, SyncedTable table) {
-        return options.get(LakeToDorisOptions.LABEL_PREFIX) + "-" + table.id();
+    /**
+     * The stream-load label prefix of a table in a start without state: {@code <doris.label-prefix>-<start id>-<table id>}.
+     * A restore keeps the prefix in its state instead ({@link LabelledDorisSink}).
+     */
+    public static String labelPrefix(JobOptions options, String startId, SyncedTable table) {
+        return LabelledDorisSink.prefix(options.get(LakeToDorisOptions.LABEL_PREFIX), startId, table.id());
     }
 
     /** The Paimon options of the streaming read: where to start, stable source uids. */
@@ -258,35 +263,34 @@ public final class LakeToDorisJob implements JobDefinition {
         return p;
     }
 
-    /** The exactly-once Doris sink of one table. */
-    public static DorisSink<String> dorisSink(JobOptions options, SyncedTable table, String password) {
+    /** The exactly-once Doris sink of one table, for a job built now (a new start id). */
+    public static LabelledDorisSink dorisSink(JobOptions options, SyncedTable table, String password) {
+        return dorisSink(options, table, password, LabelledDorisSink.newStartId());
+    }
+
+    /** The exactly-once Doris sink of one table; a start without state loads under the prefix of {@code startId}. */
+    public static LabelledDorisSink dorisSink(JobOptions options, SyncedTable table, String password, String startId) {
         String fenodes = options.getOptional(LakeToDorisOptions.FENODES).orElseThrow(() -> new OptionsException(
                 "--" + LakeToDorisOptions.FENODES.key() + " is required"));
+        String database = options.get(LakeToDorisOptions.DATABASE);
+        String name = tableName(options, table);
         org.apache.doris.flink.cfg.DorisOptions.Builder doris = org.apache.doris.flink.cfg.DorisOptions.builder()
                 .setFenodes(fenodes)
                 .setAutoRedirect(options.get(LakeToDorisOptions.AUTO_REDIRECT))
-                .setTableIdentifier(options.get(LakeToDorisOptions.DATABASE) + "." + tableName(options, table))
+                .setTableIdentifier(database + "." + name)
                 .setUsername(options.get(LakeToDorisOptions.USER))
                 .setPassword(password);
         options.getOptional(LakeToDorisOptions.BENODES).ifPresent(doris::setBenodes);
         int bufferCount = options.get(LakeToDorisOptions.BUFFER_COUNT);
         if (bufferCount < 2) throw new OptionsException("bad value for --" + LakeToDorisOptions.BUFFER_COUNT.key() + ": at least 2");
-        DorisExecutionOptions execution = DorisExecutionOptions.builder()
-                .setLabelPrefix(labelPrefix(options, table))
-                .setStreamLoadProp(streamLoadProperties())
-                .setDeletable(true)
-                .enable2PC() // forced: on a UNIQUE KEY table the connector would otherwise turn it off
-                .setMaxRetries(options.get(LakeToDorisOptions.MAX_RETRIES))
-                .setBufferSize((int) options.get(LakeToDorisOptions.BUFFER_SIZE).getBytes())
-                .setBufferCount(bufferCount)
-                .setCheckInterval((int) options.get(LakeToDorisOptions.CHECK_INTERVAL).toMillis())
-                .build();
-        return DorisSink.<String>builder()
-                .setDorisReadOptions(DorisReadOptions.builder().build())
-                .setDorisOptions(doris.build())
-                .setDorisExecutionOptions(execution)
-                .setSerializer(new SimpleStringSerializer())
-                .build();
+        String prefix = labelPrefix(options, startId, table);
+        LabelledDorisSink.requireValidLabels(prefix, database, name, LakeToDorisOptions.LABEL_PREFIX.key());
+        LabelledDorisSink.Loads loads = new LabelledDorisSink.Loads(streamLoadProperties(),
+                options.get(LakeToDorisOptions.MAX_RETRIES),
+                (int) options.get(LakeToDorisOptions.BUFFER_SIZE).getBytes(),
+                bufferCount,
+                (int) options.get(LakeToDorisOptions.CHECK_INTERVAL).toMillis());
+        return new LabelledDorisSink(doris.build(), DorisReadOptions.builder().build(), loads, prefix);
     }
 
     private static String rootMessage(Throwable e) {

@@ -46,8 +46,10 @@ public final class LakeToDorisOptions {
             .withDescription("Environment variable holding the Doris password when doris.password-file is unset (unset variable: empty password).");
     public static final ConfigOption<String> LABEL_PREFIX = ConfigOptions.key("doris.label-prefix").stringType()
             .defaultValue("dataloop-lake-to-doris")
-            .withDescription("Base of the stream-load labels; each table's prefix is <this>-<table id>. Keep it stable across"
-                    + " restarts and upgrades and unique per deployment: Doris refuses a label twice.");
+            .withDescription("Base of the stream-load labels. A start without state loads under <this>-<start id>-<table id>"
+                    + " (start id: the UTC time the job was submitted, yyyyMMddHHmmssSSS), so it never meets the labels of an"
+                    + " earlier deployment; a restore from a checkpoint or savepoint keeps the prefix stored in its state."
+                    + " Use a different base per deployment writing the same Doris database.");
     public static final ConfigOption<Integer> MAX_RETRIES = ConfigOptions.key("doris.max-retries").intType().defaultValue(3)
             .withDescription("Retries of a failed transaction commit before the job fails (a refused load fails the"
                     + " attempt at once and the job restarts per restart.attempts).");

@@ -171,9 +171,9 @@ class LakeToDorisJobIT {
             assertThat(doris.committedLines("realtime_metrics")).hasSize(4);
             assertThat(doris.committedLines("dwd_case_detail")).filteredOn(l -> Long.valueOf(1).equals(l.get(DorisRows.DELETE_SIGN)))
                     .extracting(l -> l.get("case_id") + "@" + l.get("date_key")).containsExactlyInAnyOrder("case-1@2026-11-20", "case-2@2026-11-20");
-            // labels: <label-base>-<table>, the connector adds db_table, subtask and checkpoint id
+            // labels: <label-base>-<start id>-<table>, the connector adds db_table, subtask and checkpoint id
             assertThat(doris.transactions()).filteredOn(t -> t.table.equals("realtime_metrics"))
-                    .allSatisfy(t -> assertThat(t.label).startsWith("dataloop-lake-to-doris-realtime_metrics_dataloop_realtime_metrics_0_"));
+                    .allSatisfy(t -> assertThat(t.label).matches("dataloop-lake-to-doris-\\d{17}-realtime_metrics_dataloop_realtime_metrics_0_\\d+"));
         }
     }
 

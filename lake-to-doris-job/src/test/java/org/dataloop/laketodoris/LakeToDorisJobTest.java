@@ -8,8 +8,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
+import org.apache.doris.flink.sink.writer.DorisWriterState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,11 +61,37 @@ class LakeToDorisJobTest {
     }
 
     @Test
-    void labelPrefixesAreUniquePerTableAndStable() {
+    void labelPrefixesAreUniquePerTableAndStart() {
         JobOptions o = parse("--doris.label-prefix", "prod-l2d", "--table.dws_daily_mps_mpd", "mps_v2");
-        assertThat(LakeToDorisJob.labelPrefix(o, SyncedTable.byId("dws_daily_mps_mpd"))).isEqualTo("prod-l2d-dws_daily_mps_mpd");
+        assertThat(LakeToDorisJob.labelPrefix(o, "20261202052013123", SyncedTable.byId("dws_daily_mps_mpd")))
+                .isEqualTo("prod-l2d-20261202052013123-dws_daily_mps_mpd");
         assertThat(LakeToDorisJob.tableName(o, SyncedTable.byId("dws_daily_mps_mpd"))).isEqualTo("mps_v2");
-        assertThat(SyncedTable.ALL.stream().map(t -> LakeToDorisJob.labelPrefix(o, t)).distinct()).hasSize(4);
+        assertThat(SyncedTable.ALL.stream().map(t -> LakeToDorisJob.labelPrefix(o, "1", t)).distinct()).hasSize(4);
+        assertThat(LabelledDorisSink.newStartId()).matches("\\d{17}");
+        // the sink's prefix for a start without state carries the start id; the default base fits every table's labels
+        assertThat(LakeToDorisJob.dorisSink(parse("--doris.fenodes", "fe:8030"), SyncedTable.byId("dws_daily_auto_rate"), "", "20261202052013123")
+                .freshPrefix()).isEqualTo("dataloop-lake-to-doris-20261202052013123-dws_daily_auto_rate");
+    }
+
+    @Test
+    void aRestoredWriterKeepsThePrefixOfItsStateAndAFreshOneUsesTheStartsPrefix() {
+        String fresh = "prod-l2d-20261202052013123-dws_daily_mps_mpd";
+        assertThat(LabelledDorisSink.chosenPrefix(List.of(), fresh)).isEqualTo(fresh);
+        assertThat(LabelledDorisSink.chosenPrefix(List.of(new DorisWriterState("prod-l2d-dws_daily_mps_mpd", "dataloop", "dws_daily_mps_mpd", 0)),
+                fresh)).isEqualTo("prod-l2d-dws_daily_mps_mpd"); // a savepoint of a version without start ids
+        assertThat(LabelledDorisSink.chosenPrefix(List.of(
+                new DorisWriterState("p-2-t", "dataloop", "t", 1), new DorisWriterState("p-1-t", "dataloop", "t", 0)), fresh))
+                .isEqualTo("p-1-t");
+    }
+
+    @Test
+    void labelsThatDorisWouldRefuseStopTheJobAtStart() {
+        assertThatThrownBy(() -> LakeToDorisJob.dorisSink(parse("--doris.fenodes", "fe:8030", "--doris.label-prefix", "prod.l2d"),
+                SyncedTable.byId("dws_daily_mps_mpd"), ""))
+                .isInstanceOf(OptionsException.class).hasMessageContaining("bad value for --doris.label-prefix");
+        assertThatThrownBy(() -> LakeToDorisJob.dorisSink(parse("--doris.fenodes", "fe:8030", "--doris.label-prefix", "x".repeat(60)),
+                SyncedTable.byId("dws_daily_mps_mpd"), ""))
+                .hasMessageContaining("at most 128");
     }
 
     @Test

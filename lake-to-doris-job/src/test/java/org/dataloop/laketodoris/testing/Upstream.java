@@ -66,6 +66,28 @@ public final class Upstream {
         }
     }
 
+    /**
+     * As {@link #fluss}, for many rows of distinct keys: the writes are not awaited one by one (a round trip each) but
+     * flushed together, then every write's result is checked.
+     */
+    public static void flussBulk(String servers, String database, TableDef<?> def, List<Change> changes) throws Exception {
+        FlussTables.createIfMissing(servers, database, def.defaultName(), def, 1);
+        Configuration conf = new Configuration();
+        conf.setString("bootstrap.servers", servers);
+        try (Connection connection = ConnectionFactory.createConnection(conf);
+                Table table = connection.getTable(TablePath.of(database, def.defaultName()))) {
+            UpsertWriter writer = table.newUpsert().createWriter();
+            List<java.util.concurrent.CompletableFuture<?>> results = new java.util.ArrayList<>(changes.size());
+            for (Change c : changes) {
+                org.apache.fluss.row.GenericRow row = new org.apache.fluss.row.GenericRow(c.values().length);
+                for (int i = 0; i < c.values().length; i++) row.setField(i, fluss(def.columns().get(i).type(), c.values()[i]));
+                results.add(c.op().equals("-D") ? writer.delete(row) : writer.upsert(row));
+            }
+            writer.flush();
+            java.util.concurrent.CompletableFuture.allOf(results.toArray(java.util.concurrent.CompletableFuture[]::new)).get();
+        }
+    }
+
     private static Object paimon(org.dataloop.common.io.ColumnType type, Object v) {
         if (v == null) return null;
         return switch (type) {
