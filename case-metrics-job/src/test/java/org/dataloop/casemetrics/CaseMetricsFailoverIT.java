@@ -119,10 +119,12 @@ class CaseMetricsFailoverIT {
         config.malformedEvery = MALFORMED_EVERY;
         FleetSimulator sim = new FleetSimulator(config);
         Input input = input(sim);
+        log(t0, "input generated");
 
         for (String topic : List.of(HEARTBEATS, CASES, DLQ)) KAFKA.createTopic(topic, 2);
         produceKeyed(HEARTBEATS, input.heartbeats);
         produceKeyed(CASES, input.chunks);
+        log(t0, "input produced: " + input.heartbeats.size() + " heartbeats, " + input.chunks.size() + " case messages");
 
         JobOptions options = JobRunner.parse(new CaseMetricsJob(), new String[] {
                 "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
@@ -151,7 +153,7 @@ class CaseMetricsFailoverIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobRunner.definePipeline(env, new CaseMetricsJob(), options,
                 new BothTaps(heartbeatFailures.on("heartbeat"), caseFailures.on("case_mapping")));
-        log(t0, "input produced: " + input.heartbeats.size() + " heartbeats, " + input.chunks.size() + " case messages");
+        log(t0, "expectations computed, dimensions loaded");
         JobClient job = JobRunner.executeAsync(env, options, "case-metrics-job");
         try {
             Duration deadline = Duration.ofMinutes(5);
