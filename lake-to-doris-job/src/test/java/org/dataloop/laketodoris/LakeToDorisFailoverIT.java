@@ -367,7 +367,9 @@ class LakeToDorisFailoverIT {
                         var changes = real.open(t);
                         Failures.Plan plan = plans.get(t.id());
                         if (plan == null) return changes;
-                        return changes.map(plan.<RowData>map()).returns(changes.getType()).uid("inject-failures-" + t.id());
+                        // at the source's parallelism: chained, so a key's changes keep their order
+                        return changes.map(plan.<RowData>map()).returns(changes.getType()).setParallelism(changes.getParallelism())
+                                .uid("inject-failures-" + t.id());
                     };
                 }
 
