@@ -8,12 +8,15 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 
 import org.dataloop.common.io.TableDef;
+import org.dataloop.common.parse.JsonParsers;
 
 /**
  * Pure functions from a changelog row of the lake or Fluss to a line of a Doris JSON stream load
@@ -108,6 +111,27 @@ public final class DorisRows {
         List<String> names = new java.util.ArrayList<>(def.columns().stream().map(TableDef.Column::name).toList());
         names.add(DELETE_SIGN);
         return names;
+    }
+
+    /**
+     * The upstream primary key of a JSON line: every change of one upstream row goes to the same sink subtask, in
+     * order (rows spread round-robin over subtasks would commit in any order within a checkpoint).
+     */
+    public static final class UpstreamKey implements KeySelector<String, String> {
+        private static final long serialVersionUID = 1L;
+        private final List<String> columns;
+
+        public UpstreamKey(SyncedTable table) {
+            this.columns = List.copyOf(table.def().primaryKey());
+        }
+
+        @Override
+        public String getKey(String line) throws IOException {
+            JsonNode row = JsonParsers.MAPPER.readTree(line);
+            StringBuilder key = new StringBuilder();
+            for (String c : columns) key.append(row.path(c).asText()).append('\u001f');
+            return key.toString();
+        }
     }
 
     /** The stream operator: rows to JSON lines; {@code -U} dropped, or deleting (see {@link SyncedTable#deleteBeforeImages}). */

@@ -15,6 +15,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.fluss.client.Connection;
@@ -143,14 +144,20 @@ public final class LakeToDorisJob implements JobDefinition {
         for (SyncedTable table : tables) {
             String id = table.id();
             DataStream<RowData> changes = sources.open(table);
-            DataStreamSink<String> sink = changes
+            DataStream<String> lines = changes
                     .flatMap(new DorisRows.ToJsonLines(table)).returns(Types.STRING)
-                    .uid("to-json-" + id).name("to Doris JSON " + id)
+                    .uid("to-json-" + id).name("to Doris JSON " + id);
+            // a sink of another parallelism than its input gets each row's changes by key, so they stay in order
+            if (sinkParallelism > 0) lines = lines.keyBy(new DorisRows.UpstreamKey(table), Types.STRING);
+            SingleOutputStreamOperator<String> counted = lines
                     .map(new CountRows<String>(id)).returns(Types.STRING)
-                    .uid("count-" + id).name("count " + id)
-                    .sinkTo(sinks.create(table))
+                    .uid("count-" + id).name("count " + id);
+            DataStreamSink<String> sink = counted.sinkTo(sinks.create(table))
                     .uid("doris-" + id).name("Doris " + options.get(LakeToDorisOptions.DATABASE) + "." + tableName(options, table));
-            if (sinkParallelism > 0) sink.setParallelism(sinkParallelism);
+            if (sinkParallelism > 0) {
+                counted.setParallelism(sinkParallelism);
+                sink.setParallelism(sinkParallelism);
+            }
         }
     }
 

@@ -75,6 +75,16 @@ class DorisRowsTest {
     }
 
     @Test
+    void everyChangeOfOneCaseHasOneRoutingKeyAlsoWhenItMovesToAnotherDay() throws Exception {
+        var key = new DorisRows.UpstreamKey(SyncedTable.byId("dwd_case_detail"));
+        // by hand: a case's delete under its old date and its insert under the new one, and another case
+        String deleteOld = "{\"case_id\":\"case-1\",\"date_key\":\"2026-01-02\",\"__DORIS_DELETE_SIGN__\":1}";
+        String insertNew = "{\"case_id\":\"case-1\",\"date_key\":\"2026-01-01\",\"__DORIS_DELETE_SIGN__\":0}";
+        String other = "{\"case_id\":\"case-2\",\"date_key\":\"2026-01-01\",\"__DORIS_DELETE_SIGN__\":0}";
+        assertThat(key.getKey(deleteOld)).isEqualTo(key.getKey(insertNew)).isNotEqualTo(key.getKey(other));
+    }
+
+    @Test
     void nonFiniteNumbersAndWrongAritiesAreRefused() {
         var def = CaseMetricsTables.DWS_DAILY_MPS_MPD;
         assertThatThrownBy(() -> DorisRows.toJsonLine(def, TestRows.row(def, RowKind.INSERT, "2026-11-20", "SH", "ALL", 1L, 0L,
