@@ -2,6 +2,7 @@ package org.dataloop.heartbeat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,9 @@ import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.execution.ExecutionState;
@@ -157,6 +161,49 @@ final class FailoverChecks {
         int max = 0;
         for (AccessExecutionVertex v : graph.getAllExecutionVertices()) max = Math.max(max, v.getCurrentExecutionAttempt().getAttemptNumber());
         return max;
+    }
+
+    /** Completed and failed checkpoints so far, and the duration of the last completed one. */
+    static String checkpoints(MiniCluster cluster, JobID job) throws Exception {
+        CheckpointStatsSnapshot stats = cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot();
+        CompletedCheckpointStats last = stats.getHistory().getLatestCompletedCheckpoint();
+        return stats.getCounts().getNumberOfCompletedCheckpoints() + " checkpoints completed, "
+                + stats.getCounts().getNumberOfFailedCheckpoints() + " failed"
+                + (last == null ? "" : ", the last (" + last.getCheckpointId() + ") took " + last.getEndToEndDuration() + " ms");
+    }
+
+    /**
+     * Task manager settings that keep in-flight data small (buffer debloating to 200 ms of throughput), so a checkpoint
+     * barrier does not queue behind seconds of records on a busy machine and a restart replays little.
+     */
+    static org.apache.flink.configuration.Configuration smallInFlightData() {
+        org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
+        c.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
+        c.set(TaskManagerOptions.BUFFER_DEBLOAT_TARGET, Duration.ofMillis(200));
+        return c;
+    }
+
+    /** Prints a progress line with the wall time and this JVM's CPU time since {@code started}. */
+    static void log(String test, long started, String format, Object... args) {
+        double cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        System.out.printf("[%s %5.1fs, JVM cpu %5.1fs] %s%n", test, (System.nanoTime() - started) / 1e9, cpu, String.format(format, args));
+    }
+
+    /** The threads of this JVM that used the most CPU (live threads only), for finding where a test's time goes. */
+    static String topThreads(int n) {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+            long cpu = mx.getThreadCpuTime(id);
+            if (info == null || cpu <= 0) continue;
+            String name = info.getThreadName().replaceAll("[0-9]+", "#");
+            byName.merge(name.length() > 90 ? name.substring(0, 90) : name, cpu, Long::sum);
+        }
+        StringBuilder sb = new StringBuilder();
+        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
+                .forEach(e -> sb.append(String.format("%n  %6.1fs %s", e.getValue() / 1e9, e.getKey())));
+        return sb.toString();
     }
 
     /** Whether every task of the job is running. */

@@ -48,7 +48,7 @@ class HeartbeatFailoverIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(2).setNumberSlotsPerTaskManager(1).build());
+            .setNumberTaskManagers(2).setNumberSlotsPerTaskManager(1).setConfiguration(FailoverChecks.smallInFlightData()).build());
 
     private static final Duration WAIT = Duration.ofSeconds(240);
     /** 2026-11-20 22:00 local: 2 h of day 1 and 46 min of day 2. */
@@ -65,6 +65,7 @@ class HeartbeatFailoverIT {
     void everyOutputIsExactlyOnceThroughFailuresAndALostTaskManager(@InjectMiniCluster MiniCluster cluster) throws Exception {
         long started = System.nanoTime();
         FleetInput input = FleetInput.generate(CARS, START, SECONDS, 2, 500, 20_000, 40_000, CLOSER);
+        log(started, "generated");
         KAFKA.createTopic("heartbeat-fo", 2);
         KAFKA.createTopic("dlq-fo", 2);
         List<FleetInput.Produced> produced = FleetInput.produce(KAFKA.bootstrapServers(), "heartbeat-fo", input.lines);
@@ -92,6 +93,8 @@ class HeartbeatFailoverIT {
                 "--restart.max-delay", "1 s",
                 "--auto-rate.allowed-lateness", "1 min",
                 "--source.max-future", "3650 d", // the test's days are fixed, whatever the machine's clock says
+                "--paimon.buckets", "2",
+                "--fluss.buckets", "2",
                 "--parallelism", "2"});
         PaimonTables lake = PaimonTables.fromOptions(options);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -100,18 +103,21 @@ class HeartbeatFailoverIT {
         try {
             // a task manager dies while every task runs, after the failure at record 70,000 and about two thirds through
             Await.until(WAIT, () -> plan.records() >= 130_000 && FailoverChecks.allRunning(cluster, job.getJobID()) ? true : null);
-            log(started, "%d records through the map, %d failures so far; terminating task manager 0", plan.records(), plan.fired());
+            log(started, "%d records through the map, %d failures so far, %s; terminating task manager 0", plan.records(), plan.fired(),
+                    FailoverChecks.checkpoints(cluster, job.getJobID()));
             Failures.replaceTaskManager(cluster, 0);
 
+            long valid = input.lines.stream().filter(l -> l.kind() == FleetInput.Kind.HEARTBEAT).count();
             Await.until(WAIT, () -> {
-                if (plan.fired() < 3 || !lake.tableExists("dws_daily_auto_rate")) return null;
+                // cheap gates first: the lake is read only once every message has passed the map
+                if (plan.fired() < 3 || plan.records() < valid || !lake.tableExists("dws_daily_auto_rate")) return null;
                 String diff = FailoverChecks.dailyMismatch(lake.readAll("dws_daily_auto_rate"), daily);
                 Await.seen(diff);
                 return diff == null ? true : null;
             });
             int restarts = FailoverChecks.restarts(cluster, job.getJobID());
-            log(started, "every daily row final and right; %d injected failures, %d restarts, %d records through the map",
-                    plan.fired(), restarts, plan.records());
+            log(started, "every daily row final and right; %d injected failures, %d restarts, %d records through the map, %s",
+                    plan.fired(), restarts, plan.records(), FailoverChecks.checkpoints(cluster, job.getJobID()));
             assertThat(plan.fired()).isEqualTo(3);
             assertThat(restarts).as("restarts (3 injected failures + a lost task manager)").isGreaterThanOrEqualTo(3);
 
@@ -147,6 +153,7 @@ class HeartbeatFailoverIT {
             assertThat(fluss.equals(ods.keySet())).as("realtime_heartbeat keys are the ods keys (%d, want %d)", fluss.size(), ods.size()).isTrue();
             assertFlussSample(ods, late);
             log(started, "realtime_heartbeat: %d keys, sample right", fluss.size());
+            log(started, "busiest threads:%s", FailoverChecks.topThreads(30));
         } finally {
             Await.cancelled(job);
         }
@@ -175,6 +182,6 @@ class HeartbeatFailoverIT {
     }
 
     private static void log(long started, String format, Object... args) {
-        System.out.printf("[HeartbeatFailoverIT %5.1fs] %s%n", (System.nanoTime() - started) / 1e9, String.format(format, args));
+        FailoverChecks.log("HeartbeatFailoverIT", started, format, args);
     }
 }
