@@ -105,8 +105,10 @@ class PoseTriggerReplayIT {
         long afterTrigger = lines.indexOf(json("car-b", T0 + 4300, 40, 0.0)) + 1;
         assertThat(List.of(midBrake, beforeLate, afterTrigger)).containsExactly(42L, 62L, 89L);
 
+        long began = System.nanoTime();
         ReplaySplits.assertEveryOutputMatches(tmp, new PoseTriggerJob(), List.of("--input.pose", pose.toString()),
                 midBrake, beforeLate, afterTrigger);
+        System.out.printf("PoseTriggerReplayIT: 7 runs of bin/dataloop in %.1fs%n", (System.nanoTime() - began) / 1e9);
 
         // the uninterrupted run itself, by hand: two identically wrong runs must not pass
         Path whole = tmp.resolve("uninterrupted");
