@@ -68,7 +68,10 @@ final class DailyAutoRateFunction extends KeyedProcessFunction<String, EnrichedH
         if (!g.pending) {
             // a pending group already has its emit timer; one registration per emission keeps timers cheap
             g.pending = true;
-            ctx.timerService().registerEventTimeTimer((ts * 1000 / emitIntervalMs + 1) * emitIntervalMs);
+            // never at or below the watermark: such a timer fires at the next watermark, which after a restore is the
+            // kept one, re-applied before any record (an extra partial row); above it, it fires at the same moment
+            long emitAt = (ts * 1000 / emitIntervalMs + 1) * emitIntervalMs;
+            ctx.timerService().registerEventTimeTimer(Math.max(emitAt, ctx.timerService().currentWatermark() + 1));
         }
         groups.put(groupKey, g);
     }

@@ -53,6 +53,27 @@ class DailyAutoRateFunctionTest {
         return harness.extractOutputValues();
     }
 
+    /**
+     * A heartbeat behind the watermark (not late: its day is open) has its emit time behind it too. Its row must come
+     * at the next watermark, after the records in between, also right after a restore, when the operator re-applies
+     * its kept watermark before any record: one row with both seconds, as in an uninterrupted run.
+     */
+    @Test
+    void aRowPendingBehindTheWatermarkAtACheckpointIsEmittedAsInAnUninterruptedRun() throws Exception {
+        long watermark = DAY_START * 1000 + 60_000;
+        harness.processWatermark(watermark);
+        send(DAY_START + 5, "Auto", 36, "SH"); // emit time DAY_START + 10 s, behind the watermark
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        send(DAY_START + 6, "Auto", 36, "SH");
+        harness.processWatermark(watermark + 1_000);
+        assertThat(emitted()).extracting(r -> r.totalDurationSeconds).containsExactly(2L);
+    }
+
     @Test
     void computesTheContractsFiguresByHand() throws Exception {
         send(DAY_START + 1, "Auto", 36, "SH");

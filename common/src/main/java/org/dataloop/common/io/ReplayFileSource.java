@@ -61,6 +61,11 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
         this.stream = stream;
     }
 
+    /** Forgets a finished run. */
+    public static void forget(String runId) {
+        STOPPED.remove(runId);
+    }
+
     /** Whether the replay readers of these streams in this run all wait at their stop. */
     public static boolean reachedStop(String runId, Set<String> streams) {
         return STOPPED.getOrDefault(runId, Set.of()).containsAll(streams);
@@ -169,6 +174,9 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
 
         Reader(ReplayFileSource source) {
             this.source = source;
+            // a reader restarted after a failure has not reached its stop yet
+            Set<String> stopped = STOPPED.get(source.runId);
+            if (stopped != null) stopped.remove(source.stream);
         }
 
         @Override

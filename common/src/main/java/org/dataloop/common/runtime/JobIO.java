@@ -150,6 +150,11 @@ public final class JobIO {
         return ReplayFileSource.reachedStop(runId, replayedStreams);
     }
 
+    /** The run has ended: its replay sources are forgotten. */
+    void ended() {
+        ReplayFileSource.forget(runId);
+    }
+
     /** More dead letters for the job's dead-letter output (e.g. late records). */
     public void deadLetters(DataStream<DeadLetter> stream) {
         deadLetters.add(stream);

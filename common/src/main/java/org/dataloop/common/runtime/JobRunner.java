@@ -89,13 +89,17 @@ public final class JobRunner {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConfiguration(options));
         JobIO io = definePipeline(env, job, options);
         JobClient client = executeAsync(env, options, job.name());
-        if (options.getOptional(CommonOptions.STOP_AFTER_RECORDS).isEmpty()) return LocalProgress.follow(client, out, () -> false);
-        JobExecutionResult result = LocalProgress.follow(client, out, io::replayStopped);
-        if (result != null) return result; // ended before every stream reached its stop (e.g. a failure)
-        // without draining: pending results stay in the savepoint instead of being flushed as if the input had ended
-        String path = stopWithSavepoint(client, savepointDir(options));
-        out.println("savepoint: " + path);
-        return client.getJobExecutionResult().get();
+        try {
+            if (options.getOptional(CommonOptions.STOP_AFTER_RECORDS).isEmpty()) return LocalProgress.follow(client, out, () -> false);
+            JobExecutionResult result = LocalProgress.follow(client, out, io::replayStopped);
+            if (result != null) return result; // ended before every stream reached its stop (e.g. a failure)
+            // without draining: pending results stay in the savepoint instead of being flushed as if the input had ended
+            String path = stopWithSavepoint(client, savepointDir(options));
+            out.println("savepoint: " + path);
+            return client.getJobExecutionResult().get();
+        } finally {
+            io.ended();
+        }
     }
 
     /** Stops with a savepoint, once every task runs (a replay's sources can reach their stop before the rest has started). */
