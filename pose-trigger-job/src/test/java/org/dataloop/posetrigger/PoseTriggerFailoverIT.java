@@ -19,12 +19,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.checkpoint.CheckpointStatsCounts;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -52,7 +56,8 @@ import org.dataloop.common.testing.KafkaTestCluster;
  * pose-trigger-job through failures, on real parts: two task managers (one slot each, so the job runs on both),
  * the in-JVM Kafka broker (pose topic with two partitions), Paimon on local disk, parallelism 2, checkpoints every
  * 500 ms, exactly-once triggers. About 200,000 pose samples of ten cars at 10 Hz with hard brakes whose triggers are
- * worked out by hand below, duplicates, samples out of order and malformed messages. Four failures at different
+ * worked out by hand below, duplicates, samples out of order and malformed messages, sent while the job runs (a
+ * little ahead of it). Four failures at different
  * moments — in a checkpoint's snapshot, at a record, right after a checkpoint completed, and a task manager lost —
  * must leave every output as one fault-free run gives it: each trigger once (read_committed), every sample once in
  * ods_pose, tag_tall_table as predicted, each dead letter once.
@@ -74,6 +79,10 @@ class PoseTriggerFailoverIT {
     static final int SECONDS = 2020;
     static final int TICKS = SECONDS * 10;
     static final int PARTITIONS = 2;
+    /** How far the input may run ahead of the job (records). */
+    static final int AHEAD = 12_000;
+    /** Records sent per checkpoint the job completed (500 ms): about 10,000 a second, near what the job manages. */
+    static final int PER_CHECKPOINT = 5_000;
 
     @TempDir
     Path tmp;
@@ -90,8 +99,6 @@ class PoseTriggerFailoverIT {
         KAFKA.createTopic(TRIGGERS, PARTITIONS);
         KAFKA.createTopic(DLQ, 1);
         log(began, "input generated");
-        List<String> expectedDlq = produce(fleet);
-        log(began, "input sent");
 
         JobOptions options = JobRunner.parse(new PoseTriggerJob(), new String[] {
                 "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
@@ -106,25 +113,47 @@ class PoseTriggerFailoverIT {
                 "--parallelism", "2",
                 "--restart.delay", "100 ms",
                 "--restart.max-delay", "1 s",
-                "--trigger.delivery", "exactly_once"});
-        // in the snapshot of an early checkpoint, at the 60,000th record, after a checkpoint once 90,000 records
-        // passed, and a task manager lost once 130,000 passed (counts include records read again after a restart)
-        Failures.Plan plan = Failures.plan().inSnapshotOf(3).atRecord(60_000);
+                "--trigger.delivery", "exactly_once",
+                // the input arrives while the job runs: a partition must not be taken for idle while it waits for more
+                "--source.idle-timeout", "10 min"});
+        // One failure after the other, each armed once a further fifth of the input has been sent, the previous failure has
+        // fired and the job has completed two more checkpoints since (so each restores from a later checkpoint): in the
+        // snapshot of the next checkpoint, 5,000 records later, right after the next checkpoint completes, and a task
+        // manager lost. The input is paced by completed checkpoints, so it is still arriving at the last of them.
+        Failures.Plan plan = Failures.plan();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobRunner.definePipeline(env, new PoseTriggerJob(), options, plan.on("pose"));
         JobClient job = JobRunner.executeAsync(env, options, "pose-trigger-job failover");
         JobID id = job.getJobID();
-        log(began, "job submitted; " + fleet.records + " records sent, " + fleet.triggers.size() + " triggers expected");
+        Feeder feeder = new Feeder(fleet, plan, () -> completedCheckpoints(cluster, id));
+        ExecutorService feeding = Executors.newSingleThreadExecutor();
+        Future<List<String>> fed = feeding.submit(feeder);
+        log(began, "job submitted; " + fleet.records + " records to send, " + fleet.triggers.size() + " triggers expected");
         PaimonTables lake = PaimonTables.fromOptions(options);
+        List<Long> restoredFrom = new ArrayList<>();
         try {
-            // the later moments are chosen while the input is being read, so each failure falls mid-run
-            await(() -> plan.records() >= 90_000 ? true : null);
-            plan.afterCheckpoint(checkpoints(cluster, id).getTotalNumberOfCheckpoints() + 1);
-            log(began, "after-checkpoint failure armed; " + plan.fired() + " fired");
-            await(() -> plan.records() >= 130_000 ? true : null);
+            feeder.awaitSentFifths(1);
+            plan.inSnapshotOf(1); // the next checkpoint
+            await(() -> plan.fired() >= 1 ? true : null);
+            runsAgain(cluster, id, restoredFrom);
+            log(began, "failed in a checkpoint's snapshot, restored from " + restoredFrom + "; " + feeder.sent.get() + " records sent");
+            feeder.awaitSentFifths(2);
+            plan.atRecord(plan.records() + 5_000);
+            await(() -> plan.fired() >= 2 ? true : null);
+            runsAgain(cluster, id, restoredFrom);
+            log(began, "failed at a record, restored from " + restoredFrom + "; " + feeder.sent.get() + " records sent");
+            feeder.awaitSentFifths(3);
+            plan.afterCheckpoint(1); // the next checkpoint that completes
+            await(() -> plan.fired() >= 3 ? true : null);
+            runsAgain(cluster, id, restoredFrom);
+            log(began, "failed after a checkpoint, restored from " + restoredFrom + "; " + feeder.sent.get() + " records sent");
+            feeder.awaitSentFifths(4);
+            assertThat(fed).as("input is still arriving when the task manager is lost").isNotDone();
+            long readBeforeLoss = plan.records();
             Failures.replaceTaskManager(cluster, 0);
-            long readWhenLost = plan.records();
-            log(began, "task manager replaced after " + readWhenLost + " records");
+            log(began, "task manager replaced after " + readBeforeLoss + " records read, " + feeder.sent.get() + " sent");
+            List<String> expectedDlq = fed.get();
+            log(began, "input sent");
 
             // complete: every failure fired, every expected message and row is there
             await(() -> {
@@ -145,13 +174,14 @@ class PoseTriggerFailoverIT {
             });
             log(began, "outputs complete");
             // and two more checkpoints committed their transactions and snapshots: nothing else may come
-            long completed = checkpoints(cluster, id).getNumberOfCompletedCheckpoints();
-            await(() -> checkpoints(cluster, id).getNumberOfCompletedCheckpoints() >= completed + 2 ? true : null);
+            long completed = completedCheckpoints(cluster, id);
+            await(() -> completedCheckpoints(cluster, id) >= completed + 2 ? true : null);
 
             assertThat(plan.fired()).isEqualTo(3);
-            assertThat(readWhenLost).as("the task manager was lost before the input was read once").isLessThan(fleet.valid);
-            // at least the restores after the completed checkpoint and after the lost task manager
-            assertThat(checkpoints(cluster, id).getNumberOfRestoredCheckpoints()).as("restores from a checkpoint").isGreaterThanOrEqualTo(2);
+            restoredFrom.add(checkpoints(cluster, id).getLatestRestoredCheckpoint().getCheckpointId());
+            // the last three failures came after completed checkpoints, each restored from a later one
+            assertThat(restoredFrom.subList(1, 4)).as("restored from").isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
+            assertThat(checkpoints(cluster, id).getCounts().getNumberOfRestoredCheckpoints()).as("restores").isGreaterThanOrEqualTo(3);
 
             List<String> triggers = new ArrayList<>();
             for (ConsumerRecord<String, String> r : KAFKA.readRecords(TRIGGERS, true, Duration.ofSeconds(10))) {
@@ -190,9 +220,10 @@ class PoseTriggerFailoverIT {
             Set<String> expectedTagRows = new HashSet<>();
             fleet.tags.forEach((k, v) -> expectedTagRows.add(k + "=" + v));
             assertSameSet("tag_tall_table", tagRows, expectedTagRows);
-            log(began, "checked; restores " + checkpoints(cluster, id).getNumberOfRestoredCheckpoints() + ", checkpoints completed "
-                    + checkpoints(cluster, id).getNumberOfCompletedCheckpoints());
+            log(began, "checked; restored from checkpoints " + restoredFrom + ", checkpoints completed "
+                    + checkpoints(cluster, id).getCounts().getNumberOfCompletedCheckpoints());
         } finally {
+            feeding.shutdownNow();
             Await.cancelled(job);
         }
     }
@@ -219,42 +250,85 @@ class PoseTriggerFailoverIT {
 
     private static double cpuAtStart;
 
-    private static CheckpointStatsCounts checkpoints(MiniCluster cluster, JobID id) throws Exception {
-        return cluster.getExecutionGraph(id).get().getCheckpointStatsSnapshot().getCounts();
+    private static CheckpointStatsSnapshot checkpoints(MiniCluster cluster, JobID id) throws Exception {
+        return cluster.getExecutionGraph(id).get().getCheckpointStatsSnapshot();
     }
 
-    /** Sends each partition's records in order; returns the expected dead letters of the malformed ones. */
-    private static List<String> produce(Fleet fleet) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        List<String> dlq = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            List<Future<RecordMetadata>> acks = new ArrayList<>();
-            List<Malformed> malformed = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                for (Object r : fleet.partitions.get(p)) {
-                    String value = r instanceof Malformed m ? m.raw : (String) r;
-                    Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(POSE, p, null, value));
-                    acks.add(ack);
-                    if (r instanceof Malformed m) {
-                        m.ack = ack;
-                        malformed.add(m);
+    private static long completedCheckpoints(MiniCluster cluster, JobID id) throws Exception {
+        return checkpoints(cluster, id).getCounts().getNumberOfCompletedCheckpoints();
+    }
+
+    /** After a failure: waits until the job has completed two more checkpoints, and notes the checkpoint it restored. */
+    private static void runsAgain(MiniCluster cluster, JobID id, List<Long> restoredFrom) throws Exception {
+        long completed = completedCheckpoints(cluster, id);
+        await(() -> completedCheckpoints(cluster, id) >= completed + 2 ? true : null);
+        RestoredCheckpointStats restored = checkpoints(cluster, id).getLatestRestoredCheckpoint();
+        restoredFrom.add(restored == null ? -1 : restored.getCheckpointId());
+    }
+
+    /**
+     * Sends the input while the job runs, both partitions in step, each in its order, at most {@link #AHEAD} records
+     * ahead of what the job has read and at most {@link #PER_CHECKPOINT} records per checkpoint the job has completed:
+     * checkpoints are not held up behind a long backlog, and input keeps arriving while the failures happen. Returns the
+     * expected dead letters of the malformed messages.
+     */
+    private static final class Feeder implements Callable<List<String>> {
+        private final Fleet fleet;
+        private final Failures.Plan plan;
+        private final Callable<Long> checkpoints;
+        final AtomicLong sent = new AtomicLong();
+
+        Feeder(Fleet fleet, Failures.Plan plan, Callable<Long> checkpoints) {
+            this.fleet = fleet;
+            this.plan = plan;
+            this.checkpoints = checkpoints;
+        }
+
+        void awaitSentFifths(int fifths) throws Exception {
+            await(() -> sent.get() * 5 >= (long) fleet.records * fifths ? true : null);
+        }
+
+        @Override
+        public List<String> call() throws Exception {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+            List<String> dlq = new ArrayList<>();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+                List<Future<RecordMetadata>> acks = new ArrayList<>();
+                List<Malformed> malformed = new ArrayList<>();
+                int longest = Math.max(fleet.partitions.get(0).size(), fleet.partitions.get(1).size());
+                for (int r = 0; r < longest; r++) {
+                    if (r % 500 == 0) {
+                        long next = sent.get() + 1000;
+                        Await.until(WAIT, () -> plan.records() + AHEAD >= next && checkpoints.call() * PER_CHECKPOINT + AHEAD >= next ? true : null);
+                    }
+                    for (int p = 0; p < PARTITIONS; p++) {
+                        if (r >= fleet.partitions.get(p).size()) continue;
+                        Object record = fleet.partitions.get(p).get(r);
+                        String value = record instanceof Malformed m ? m.raw : (String) record;
+                        Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(POSE, p, null, value));
+                        acks.add(ack);
+                        sent.incrementAndGet();
+                        if (record instanceof Malformed m) {
+                            m.ack = ack;
+                            malformed.add(m);
+                        }
                     }
                 }
+                for (Future<RecordMetadata> ack : acks) ack.get();
+                for (Malformed m : malformed) {
+                    RecordMetadata md = m.ack.get();
+                    dlq.add(String.join("|", "pose-trigger-job", "pose", m.reason, m.raw, POSE, String.valueOf(md.partition()),
+                            String.valueOf(md.offset())));
+                }
             }
-            for (Future<RecordMetadata> ack : acks) ack.get();
-            for (Malformed m : malformed) {
-                RecordMetadata md = m.ack.get();
-                dlq.add(String.join("|", "pose-trigger-job", "pose", m.reason, m.raw, POSE, String.valueOf(md.partition()),
-                        String.valueOf(md.offset())));
-            }
+            return dlq;
         }
-        return dlq;
     }
 
     private static String deadLetterKey(Map<String, Object> d) {
@@ -321,9 +395,8 @@ class PoseTriggerFailoverIT {
         final Set<String> odsKeys = new HashSet<>();
         final Map<String, String> tags = new HashMap<>();
         int samples;
-        /** Records sent, and those of them that are valid pose (duplicates included). */
+        /** Records sent. */
         int records;
-        int valid;
 
         Fleet() {
             int[][] speed = new int[CARS][TICKS];
@@ -430,7 +503,6 @@ class PoseTriggerFailoverIT {
                 odsKeys.add("end-p" + p + "|" + endTs + "|0.0|0.0");
                 partitions.add(records);
                 this.records += records.size();
-                this.valid += (int) records.stream().filter(r -> r instanceof String).count();
             }
         }
 
