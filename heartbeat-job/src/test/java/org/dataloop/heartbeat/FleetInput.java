@@ -56,6 +56,7 @@ final class FleetInput {
 
     final List<Line> lines = new ArrayList<>();
     final int partitions;
+    private Map<String, Heartbeat> ods;
 
     private FleetInput(int partitions) {
         this.partitions = partitions;
@@ -158,9 +159,11 @@ final class FleetInput {
 
     /** ods_heartbeat: the first arrival of every valid (car_id, ts_second), by key. */
     Map<String, Heartbeat> expectedOds() {
-        Map<String, Heartbeat> ods = new LinkedHashMap<>();
-        for (Line l : lines) {
-            if (l.kind() == Kind.HEARTBEAT) ods.putIfAbsent(key(l.hb().carId, l.hb().tsSecond), l.hb());
+        if (ods == null) {
+            ods = new LinkedHashMap<>();
+            for (Line l : lines) {
+                if (l.kind() == Kind.HEARTBEAT) ods.putIfAbsent(key(l.hb().carId, l.hb().tsSecond), l.hb());
+            }
         }
         return ods;
     }

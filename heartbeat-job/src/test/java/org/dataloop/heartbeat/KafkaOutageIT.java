@@ -95,7 +95,7 @@ class KafkaOutageIT {
                 "--kafka.group-id", "heartbeat-outage",
                 "--kafka.starting-offsets", "earliest",
                 "--paimon.warehouse", tmp.resolve("warehouse").toUri().toString(),
-                "--paimon.buckets", "2",
+                "--paimon.buckets", "1",
                 "--fluss.bootstrap-servers", FLUSS.getBootstrapServers(),
                 "--fluss.database", "db_outage",
                 "--fluss.buckets", "2",
