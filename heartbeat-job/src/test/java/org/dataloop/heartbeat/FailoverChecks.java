@@ -184,6 +184,10 @@ final class FailoverChecks {
         return max;
     }
 
+    static long completedCheckpoints(MiniCluster cluster, JobID job) throws Exception {
+        return cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
+    }
+
     /** Completed and failed checkpoints so far, and the duration of the last completed one. */
     static String checkpoints(MiniCluster cluster, JobID job) throws Exception {
         CheckpointStatsSnapshot stats = cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot();
