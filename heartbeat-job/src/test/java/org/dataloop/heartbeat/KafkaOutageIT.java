@@ -32,10 +32,11 @@ import org.dataloop.common.testing.Failures;
 /**
  * heartbeat-job outlives a Kafka outage longer than the old restart budget allowed, and its output stays exactly once.
  *
- * <p>The old strategy (fixed delay, 10 attempts × 10 s) ended the job after its 10th restart in a row. Now restarts back
+ * <p>The old strategy (fixed delay, 10 attempts × 10 s) ended the job at the failure after its 10th restart. Now restarts back
  * off exponentially ({@code --restart.delay} doubling up to {@code --restart.max-delay}) and by default never give up,
  * so an outage only delays the job. With {@code --restart.attempts N} the job would instead fail for good at the
- * (N+1)-th failure in a row — here, after about N × the max delay of outage.
+ * (N+1)-th failure in a row (no {@code --restart.reset-after} of stable running between them) — here, where one
+ * attempt takes about 4-5 s (the 2 s delay, deployment, the 2 s client timeout), after about N × 4-5 s of outage.
  *
  * <p>The broker is stopped while the job is mid-way through its input and kept down until at least 40 s (20 × the 2 s max
  * delay) have passed and the job has restarted more than 10 times (more than the old budget). The job fails at every
