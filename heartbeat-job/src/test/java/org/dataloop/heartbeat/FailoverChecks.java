@@ -35,6 +35,12 @@ import org.apache.fluss.config.Configuration;
 import org.apache.fluss.metadata.TableBucket;
 import org.apache.fluss.metadata.TablePath;
 
+import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.catalog.Identifier;
+import org.apache.paimon.data.InternalRow;
+import org.apache.paimon.reader.RecordReader;
+import org.apache.paimon.table.source.ReadBuilder;
+
 import org.dataloop.common.event.Heartbeat;
 import org.dataloop.common.io.PaimonTables;
 
@@ -49,26 +55,41 @@ final class FailoverChecks {
         List<Map<String, Object>> rows = lake.readAll(table);
         assertThat(rows).hasSize(expected.size());
         Set<String> seen = new HashSet<>();
+        List<String> wrong = new ArrayList<>();
         for (Map<String, Object> r : rows) {
             String key = FleetInput.key(r.get("car_id"), r.get("ts_second"));
-            assertThat(seen.add(key)).as("ods key %s once", key).isTrue();
             Heartbeat h = expected.get(key);
-            assertThat(h).as("ods row %s expected", r).isNotNull();
-            assertThat(r).containsEntry("driving_mode", h.drivingMode).containsEntry("speed", h.speed)
-                    .containsEntry("road_type", h.roadType).containsEntry("task_id", h.taskId)
-                    .containsEntry("task_status", h.taskStatus).containsEntry("city", h.city).containsEntry("area", h.area)
-                    .containsEntry("route_id", h.routeId);
+            boolean same = h != null && seen.add(key) && h.drivingMode.equals(r.get("driving_mode")) && r.get("speed").equals(h.speed)
+                    && Objects.equals(r.get("road_type"), h.roadType) && Objects.equals(r.get("task_id"), h.taskId)
+                    && Objects.equals(r.get("task_status"), h.taskStatus) && Objects.equals(r.get("city"), h.city)
+                    && Objects.equals(r.get("area"), h.area) && Objects.equals(r.get("route_id"), h.routeId);
+            if (!same && wrong.size() < 5) wrong.add(r + (h == null ? " (unexpected or twice)" : " want " + FleetInput.json(h)));
         }
+        assertThat(wrong).as("ods rows that are not the first arrival of their key, or twice").isEmpty();
+        assertThat(seen).hasSize(expected.size());
     }
 
     /** dwd_heartbeat_clean: the expected keys, each once. */
-    static void assertDwdKeys(PaimonTables lake, String table, Set<String> expectedKeys) {
-        List<Map<String, Object>> rows = lake.readAll(table);
-        assertThat(rows).hasSize(expectedKeys.size());
-        Set<String> keys = new HashSet<>();
-        for (Map<String, Object> r : rows) keys.add(FleetInput.key(r.get("car_id"), r.get("ts_second")));
+    static void assertDwdKeys(PaimonTables lake, String table, Set<String> expectedKeys) throws Exception {
+        List<String> keys = lakeKeys(lake, table);
         assertThat(keys).hasSize(expectedKeys.size());
-        assertThat(keys.equals(expectedKeys)).as("dwd keys are the ods keys").isTrue();
+        Set<String> distinct = new HashSet<>(keys);
+        assertThat(distinct).hasSize(expectedKeys.size());
+        assertThat(distinct.equals(expectedKeys)).as("dwd keys are the ods keys").isTrue();
+    }
+
+    /** The (car_id, ts_second) of every row of a lake table at its latest snapshot, reading only those two columns. */
+    static List<String> lakeKeys(PaimonTables lake, String table) throws Exception {
+        List<String> keys = new ArrayList<>();
+        try (Catalog catalog = lake.catalog()) {
+            org.apache.paimon.table.Table t = catalog.getTable(Identifier.create(lake.database(), table));
+            List<String> names = t.rowType().getFieldNames();
+            ReadBuilder rb = t.newReadBuilder().withProjection(new int[] {names.indexOf("car_id"), names.indexOf("ts_second")});
+            try (RecordReader<InternalRow> reader = rb.newRead().createReader(rb.newScan().plan())) {
+                reader.forEachRemaining(row -> keys.add(FleetInput.key(row.getString(0).toString(), row.getLong(1))));
+            }
+        }
+        return keys;
     }
 
     /** Null when the dws rows are exactly the expected ones; else what differs (first few). */
@@ -163,6 +184,10 @@ final class FailoverChecks {
         return max;
     }
 
+    static long completedCheckpoints(MiniCluster cluster, JobID job) throws Exception {
+        return cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
+    }
+
     /** Completed and failed checkpoints so far, and the duration of the last completed one. */
     static String checkpoints(MiniCluster cluster, JobID job) throws Exception {
         CheckpointStatsSnapshot stats = cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot();
@@ -187,23 +212,6 @@ final class FailoverChecks {
     static void log(String test, long started, String format, Object... args) {
         double cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
         System.out.printf("[%s %5.1fs, JVM cpu %5.1fs] %s%n", test, (System.nanoTime() - started) / 1e9, cpu, String.format(format, args));
-    }
-
-    /** The threads of this JVM that used the most CPU (live threads only), for finding where a test's time goes. */
-    static String topThreads(int n) {
-        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Map<String, Long> byName = new HashMap<>();
-        for (long id : mx.getAllThreadIds()) {
-            java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
-            long cpu = mx.getThreadCpuTime(id);
-            if (info == null || cpu <= 0) continue;
-            String name = info.getThreadName().replaceAll("[0-9]+", "#");
-            byName.merge(name.length() > 90 ? name.substring(0, 90) : name, cpu, Long::sum);
-        }
-        StringBuilder sb = new StringBuilder();
-        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
-                .forEach(e -> sb.append(String.format("%n  %6.1fs %s", e.getValue() / 1e9, e.getKey())));
-        return sb.toString();
     }
 
     /** Whether every task of the job is running. */

@@ -56,6 +56,7 @@ final class FleetInput {
 
     final List<Line> lines = new ArrayList<>();
     final int partitions;
+    private Map<String, Heartbeat> ods;
 
     private FleetInput(int partitions) {
         this.partitions = partitions;
@@ -63,6 +64,12 @@ final class FleetInput {
 
     static FleetInput generate(int cars, long startSecond, long seconds, int partitions, int duplicateEvery, int malformedEvery,
             int invalidEvery, long closerSecond) {
+        return generate(cars, startSecond, seconds, partitions, duplicateEvery, malformedEvery, invalidEvery, Long.MAX_VALUE, closerSecond);
+    }
+
+    /** As above, with malformed and invalid messages only among the first {@code badBefore} heartbeats. */
+    static FleetInput generate(int cars, long startSecond, long seconds, int partitions, int duplicateEvery, int malformedEvery,
+            int invalidEvery, long badBefore, long closerSecond) {
         SimulatorConfig config = new SimulatorConfig();
         config.seed = 7;
         config.cars = cars;
@@ -78,7 +85,9 @@ final class FleetInput {
                 int p = car % partitions;
                 String json = json(h);
                 Line line;
-                if (malformedEvery > 0 && (k + 1) % malformedEvery == 0) {
+                if (k >= badBefore) {
+                    line = new Line(p, json, Kind.HEARTBEAT, h);
+                } else if (malformedEvery > 0 && (k + 1) % malformedEvery == 0) {
                     line = new Line(p, json.substring(0, json.length() / 2), Kind.MALFORMED, null);
                 } else if (invalidEvery > 0 && (k + 1) % invalidEvery == 0) {
                     line = invalid++ % 2 == 0
@@ -158,9 +167,11 @@ final class FleetInput {
 
     /** ods_heartbeat: the first arrival of every valid (car_id, ts_second), by key. */
     Map<String, Heartbeat> expectedOds() {
-        Map<String, Heartbeat> ods = new LinkedHashMap<>();
-        for (Line l : lines) {
-            if (l.kind() == Kind.HEARTBEAT) ods.putIfAbsent(key(l.hb().carId, l.hb().tsSecond), l.hb());
+        if (ods == null) {
+            ods = new LinkedHashMap<>();
+            for (Line l : lines) {
+                if (l.kind() == Kind.HEARTBEAT) ods.putIfAbsent(key(l.hb().carId, l.hb().tsSecond), l.hb());
+            }
         }
         return ods;
     }
