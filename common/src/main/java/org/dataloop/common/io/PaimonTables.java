@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.transformations.PartitionTransformation;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -121,7 +124,16 @@ public final class PaimonTables implements Serializable {
                 .returns(InternalTypeInfo.of(LogicalTypeConversion.toLogicalType(paimonRow)))
                 .uid(job + "-" + name + "-to-rowdata")
                 .name("to RowData: " + name);
-        new FlinkSinkBuilder(table).forRowData(rowData).build();
+        DataStreamSink<?> end = new FlinkSinkBuilder(table).forRowData(rowData).build();
+        // Paimon adds operators without uids (a map before the writer, the "end" sink after the committer). Flink would
+        // hash them from the graph's shape, which changes with the parallelism and the wiring: name them all.
+        nameUnnamed(end.getTransformation(), rowData.getTransformation(), job + "-" + name + "-");
+    }
+
+    private static void nameUnnamed(Transformation<?> t, Transformation<?> stopAt, String prefix) {
+        if (t == stopAt) return;
+        if (t.getUid() == null && !(t instanceof PartitionTransformation)) t.setUid(prefix + t.getName().replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(java.util.Locale.ROOT));
+        for (Transformation<?> input : t.getInputs()) nameUnnamed(input, stopAt, prefix);
     }
 
     /** Every row of a table at its latest snapshot, as column name → value (dates as yyyy-MM-dd, strings as String). */
