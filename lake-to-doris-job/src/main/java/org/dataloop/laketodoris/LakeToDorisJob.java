@@ -147,8 +147,10 @@ public final class LakeToDorisJob implements JobDefinition {
             DataStream<String> lines = changes
                     .flatMap(new DorisRows.ToJsonLines(table)).returns(Types.STRING)
                     .uid("to-json-" + id).name("to Doris JSON " + id);
-            // a sink of another parallelism than its input gets each row's changes by key, so they stay in order
-            if (sinkParallelism > 0) lines = lines.keyBy(new DorisRows.UpstreamKey(table), Types.STRING);
+            // each upstream row's changes go to one sink subtask, in order: the lake source runs at its own parallelism
+            // (one subtask per bucket), the sink at the job's or --doris.sink-parallelism, and rows spread round-robin
+            // over sink subtasks would commit in any order within a checkpoint
+            lines = lines.keyBy(new DorisRows.UpstreamKey(table), Types.STRING);
             SingleOutputStreamOperator<String> counted = lines
                     .map(new CountRows<String>(id)).returns(Types.STRING)
                     .uid("count-" + id).name("count " + id);
