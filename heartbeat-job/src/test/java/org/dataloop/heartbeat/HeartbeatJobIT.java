@@ -192,7 +192,7 @@ class HeartbeatJobIT {
         }
     }
 
-    /** Stopped with a savepoint twice and restored: the rows of one uninterrupted run (duplicates on every side of the stops). */
+    /** Stopped with a savepoint twice and restored, at parallelism 2 and back at 1: the rows of one uninterrupted run (duplicates on every side of the stops). */
     @Test
     void savepointsRestoredTwiceGiveTheRowsOfAnUninterruptedRun() throws Exception {
         List<String> first = new ArrayList<>();
@@ -236,7 +236,7 @@ class HeartbeatJobIT {
                 .get(90, TimeUnit.SECONDS);
 
         KAFKA.produceAll("heartbeat-sp", second);
-        JobClient again = start(options("sp", "--savepoint.path", savepoint));
+        JobClient again = start(options("sp", "--savepoint.path", savepoint, "--parallelism", "2")); // rescaled, and back
         await(() -> lake.readAll("ods_heartbeat").size() == 78 ? true : null);
         savepoint = again.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(90, TimeUnit.SECONDS);

@@ -17,6 +17,10 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.transformations.PartitionTransformation;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
@@ -129,6 +133,26 @@ public final class PaimonTables implements Serializable {
         // hash them from the graph's shape, which changes with the parallelism and the wiring: name them all.
         nameUnnamed(end.getTransformation(), rowData.getTransformation(), job + "-" + name + "-");
     }
+
+    /**
+     * Lets every Paimon global committer restore at any parallelism. Paimon runs a table's committer at parallelism 1
+     * with its max parallelism pinned to 1, but chains it to the writer when the job runs at parallelism 1, where its
+     * state is then recorded with the writer's max parallelism: such a savepoint failed to restore at 2 ("Max
+     * parallelism mismatch"), and one taken at 2 failed at 1. Here the committer always heads its own task, and an
+     * unset max parallelism lets that task take the one its restored state was recorded with (1 or the job's).
+     */
+    public static void unpinCommitters(StreamGraph graph) {
+        for (StreamNode node : graph.getStreamNodes()) {
+            String uid = node.getTransformationUID();
+            if (uid != null && uid.startsWith(PAIMON_COMMITTER_UID_PREFIX)) {
+                node.getOperatorFactory().setChainingStrategy(ChainingStrategy.HEAD);
+                graph.setMaxParallelism(node.getId(), JobVertex.MAX_PARALLELISM_DEFAULT);
+            }
+        }
+    }
+
+    /** Paimon names its committer's uid {@code Global Committer_<table>_<sink.operator-uid.suffix>}. */
+    private static final String PAIMON_COMMITTER_UID_PREFIX = "Global Committer_";
 
     private static void nameUnnamed(Transformation<?> t, Transformation<?> stopAt, String prefix) {
         if (t == stopAt) return;

@@ -34,6 +34,7 @@ import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.config.OptionsException;
 import org.dataloop.common.dim.DimensionDef;
 import org.dataloop.common.io.DeadLetterTable;
+import org.dataloop.common.io.PaimonTables;
 import org.dataloop.common.io.TableDef;
 import org.dataloop.common.parse.RecordParser;
 
@@ -131,6 +132,7 @@ public final class JobRunner {
     private static StreamGraph streamGraph(StreamExecutionEnvironment env, JobOptions options, String name) {
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(name);
+        PaimonTables.unpinCommitters(graph);
         return graph;
     }
 
