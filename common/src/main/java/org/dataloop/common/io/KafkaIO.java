@@ -97,8 +97,7 @@ public final class KafkaIO {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Parsed<E>> out) {
-            String raw = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
-            Parsed<E> parsed = parser.parse(job, raw);
+            Parsed<E> parsed = parser.parse(job, record.value());
             if (parsed.deadLetter != null) {
                 parsed.deadLetter.topic = record.topic();
                 parsed.deadLetter.partition = record.partition();

@@ -20,16 +20,16 @@ public final class CaseChunkParser implements RecordParser<CaseChunk> {
     public Parsed<CaseChunk> parse(String job, String raw) {
         return JsonParsers.parse(job, stream(), raw, f -> {
             CaseChunk c = new CaseChunk();
-            c.caseId = f.requiredString("case_id", 1, 256);
-            c.chunkId = f.requiredString("chunk_id", 1, 256);
-            c.carId = f.requiredString("car_id", 1, 64);
+            c.caseId = f.requiredString("case_id", JsonParsers.CASE_ID_BYTES, JsonParsers.CASE_ID_BYTES);
+            c.chunkId = f.requiredString("chunk_id", JsonParsers.CASE_ID_BYTES, JsonParsers.CASE_ID_BYTES);
+            c.carId = f.requiredString("car_id", JsonParsers.CAR_ID_CHARS, JsonParsers.NAME_BYTES);
             c.startTs = f.requiredLong("start_ts", MIN_MS, MAX_MS);
             // end >= start: the lower bound carries the rule
             c.endTs = f.requiredLong("end_ts", f.ok() ? c.startTs : MIN_MS, MAX_MS);
-            c.triggerType = f.requiredString("trigger_type", 1, 64);
-            c.filePath = f.optionalString("file_path");
+            c.triggerType = f.requiredString("trigger_type", JsonParsers.NAME_BYTES, JsonParsers.NAME_BYTES);
+            c.filePath = f.optionalString("file_path", JsonParsers.PATH_BYTES);
             c.fileSize = f.optionalLong("file_size", 0);
-            c.dataType = f.optionalString("data_type");
+            c.dataType = f.optionalString("data_type", JsonParsers.NAME_BYTES);
             c.uploadTime = f.optionalLong("upload_time", 0);
             return new JsonParsers.Result<>(c, c.startTs);
         });

@@ -18,16 +18,16 @@ public final class HeartbeatParser implements RecordParser<Heartbeat> {
     public Parsed<Heartbeat> parse(String job, String raw) {
         return JsonParsers.parse(job, stream(), raw, f -> {
             Heartbeat h = new Heartbeat();
-            h.carId = f.requiredString("car_id", 1, 64);
+            h.carId = f.requiredString("car_id", JsonParsers.CAR_ID_CHARS, JsonParsers.NAME_BYTES);
             h.tsSecond = f.requiredLong("ts_second", JsonParsers.MIN_EPOCH_SECOND, JsonParsers.MAX_EPOCH_SECOND);
-            h.drivingMode = f.requiredString("driving_mode", 1, Integer.MAX_VALUE);
+            h.drivingMode = f.requiredString("driving_mode", JsonParsers.NAME_BYTES, JsonParsers.NAME_BYTES);
             h.speed = f.requiredDouble("speed", 0, 250);
-            h.roadType = f.optionalString("road_type");
-            h.taskId = f.optionalString("task_id");
-            h.taskStatus = f.optionalString("task_status");
-            h.city = f.optionalString("city");
-            h.area = f.optionalString("area");
-            h.routeId = f.optionalString("route_id");
+            h.roadType = f.optionalString("road_type", JsonParsers.NAME_BYTES);
+            h.taskId = f.optionalString("task_id", JsonParsers.NAME_BYTES);
+            h.taskStatus = f.optionalString("task_status", JsonParsers.NAME_BYTES);
+            h.city = f.optionalString("city", JsonParsers.NAME_BYTES);
+            h.area = f.optionalString("area", JsonParsers.NAME_BYTES);
+            h.routeId = f.optionalString("route_id", JsonParsers.NAME_BYTES);
             return new JsonParsers.Result<>(h, h.tsSecond * 1000L);
         });
     }

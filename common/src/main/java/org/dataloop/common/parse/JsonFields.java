@@ -1,10 +1,12 @@
 package org.dataloop.common.parse;
 
+import java.math.BigInteger;
 import java.util.Map;
 
 /**
  * Typed, validated access to the top-level fields of one JSON object (as read by {@link JsonParsers}:
- * String, Long, Double, Boolean, {@link JsonParsers#NESTED} or absent/null). The first broken rule is
+ * String, Long, BigInteger, Double, Boolean, {@link JsonParsers#NESTED}, {@link JsonParsers#NULL} or absent). Types are
+ * strict, as the contract's type column says: {@code "36"} is not a number and {@code 36} is not a string. The first broken rule is
  * recorded as ({@code reason}, {@code detail}); later calls are cheap no-ops, so a parser reads every
  * field and then asks {@link #ok()} once.
  */
@@ -27,6 +29,7 @@ public final class JsonFields {
     private Object field(String name, boolean required) {
         if (reason != null) return null;
         Object v = fields.get(name);
+        if (v == JsonParsers.NULL) v = null;
         if (v == null && required) fail(MISSING_FIELD, name + " is required");
         return v;
     }
@@ -38,57 +41,72 @@ public final class JsonFields {
         }
     }
 
+    /** How a value that has the wrong type is named in a dead letter's detail. */
     private static String kind(Object v) {
+        if (v instanceof String) return "a string";
+        if (v instanceof Boolean) return "a boolean";
+        if (v instanceof BigInteger) return "a whole number out of range";
         return v == JsonParsers.NESTED ? "an object or array" : v.toString();
     }
 
-    /** A required string of minLen..maxLen characters. */
-    public String requiredString(String name, int minLen, int maxLen) {
-        String s = optionalString(name);
+    /** A required, non-empty string of at most {@code maxChars} characters and {@code maxBytes} bytes of UTF-8. */
+    public String requiredString(String name, int maxChars, int maxBytes) {
+        String s = optionalString(name, maxBytes);
         if (s == null) {
             if (reason == null) fail(MISSING_FIELD, name + " is required");
             return null;
         }
-        if (s.length() < minLen || s.length() > maxLen) {
-            fail(BAD_VALUE, name + " must have " + minLen + ".." + maxLen + " characters, has " + s.length());
+        if (s.isEmpty() || s.length() > maxChars) {
+            fail(BAD_VALUE, name + " must have 1.." + maxChars + " characters, has " + s.length());
         }
         return s;
     }
 
-    /** An optional string; numbers and booleans are taken as their text. */
-    public String optionalString(String name) {
+    /**
+     * An optional string of at most {@code maxBytes} bytes of UTF-8 (the size of the Doris column it may reach), without
+     * control characters or unpaired surrogates. Only a JSON string is a string: a number or boolean is a bad value.
+     */
+    public String optionalString(String name, int maxBytes) {
         Object v = field(name, false);
         if (v == null) return null;
-        if (v == JsonParsers.NESTED) {
+        if (!(v instanceof String s)) {
             fail(BAD_VALUE, name + " must be a string, got " + kind(v));
             return null;
         }
-        String s = v.toString();
-        // names become keys and codes downstream, where control characters would be ambiguous
+        int bytes = 0;
         for (int i = 0; i < s.length(); i++) {
-            if (Character.isISOControl(s.charAt(i))) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                // names become keys and codes downstream, where control characters would be ambiguous
                 fail(BAD_VALUE, name + " must not contain control characters");
+                return null;
+            }
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                fail(BAD_VALUE, name + " is not valid Unicode (an unpaired surrogate)");
+                return null;
+            } else {
+                bytes += 3;
+            }
+            if (bytes > maxBytes) {
+                fail(BAD_VALUE, name + " must have at most " + maxBytes + " bytes in UTF-8, has more");
                 return null;
             }
         }
         return s;
     }
 
-    /** A required whole number in [min, maxExclusive). Accepts numeric strings, as producers often send them. */
+    /** A required whole number in [min, maxExclusive): a JSON integer, not a string or a fraction. */
     public long requiredLong(String name, long min, long maxExclusive) {
         Object v = field(name, true);
         if (v == null) return 0;
-        long x;
-        if (v instanceof Long l) {
-            x = l;
-        } else if (v instanceof String s) {
-            try {
-                x = Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                fail(BAD_VALUE, name + " must be a whole number, got '" + s + "'");
-                return 0;
-            }
-        } else {
+        if (!(v instanceof Long x)) {
             fail(BAD_VALUE, name + " must be a whole number, got " + kind(v));
             return 0;
         }
@@ -104,7 +122,7 @@ public final class JsonFields {
         return requiredLong(name, min, Long.MAX_VALUE);
     }
 
-    /** A required finite number in [min, max]. */
+    /** A required finite number in [min, max]: a JSON number, not a string. */
     public double requiredDouble(String name, double min, double max) {
         Object v = field(name, true);
         if (v == null) return 0;
@@ -113,13 +131,8 @@ public final class JsonFields {
             x = d;
         } else if (v instanceof Long l) {
             x = l;
-        } else if (v instanceof String s) {
-            try {
-                x = Double.parseDouble(s.trim());
-            } catch (NumberFormatException e) {
-                fail(BAD_VALUE, name + " must be a number, got '" + s + "'");
-                return 0;
-            }
+        } else if (v instanceof BigInteger b) {
+            x = b.doubleValue();
         } else {
             fail(BAD_VALUE, name + " must be a number, got " + kind(v));
             return 0;

@@ -31,7 +31,31 @@ public final class JsonParsers {
         }
     };
 
+    /** The value of a field that is JSON {@code null}: absent for the rules, but present for duplicate detection. */
+    static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
+    /** The UTF-8 size of an id, code or name: what Doris's {@code VARCHAR(128)} columns hold. */
+    public static final int NAME_BYTES = 128;
+    /** The contract's limit on {@code car_id}, in characters. */
+    public static final int CAR_ID_CHARS = 64;
+    /** {@code case_id} and {@code chunk_id}: Doris's {@code dwd_case_detail.case_id} is {@code VARCHAR(256)}. */
+    public static final int CASE_ID_BYTES = 256;
+    /** {@code file_path}: {@code VARCHAR(2048)} in Doris. */
+    public static final int PATH_BYTES = 2048;
+
     private JsonParsers() {}
+
+    /** A field that appears twice in one object: a sender's bug, which a user wants to see rather than the last value. */
+    static final class RepeatedField extends IOException {
+        RepeatedField(String name) {
+            super(name + " appears more than once");
+        }
+    }
 
     /** A valid event with its event time. */
     public record Result<E>(E event, long eventTimeMs) {}
@@ -43,6 +67,8 @@ public final class JsonParsers {
         Map<String, Object> fields;
         try {
             fields = topLevelFields(raw);
+        } catch (RepeatedField e) {
+            return Parsed.rejected(DeadLetter.of(job, stream, JsonFields.BAD_VALUE, e.getMessage(), raw));
         } catch (JsonProcessingException e) {
             return Parsed.rejected(DeadLetter.of(job, stream, MALFORMED_JSON, firstLine(e.getOriginalMessage()), raw));
         } catch (IOException e) {
@@ -60,8 +86,8 @@ public final class JsonParsers {
     }
 
     /**
-     * Streams through one JSON object and keeps its top-level scalars (String, Long, Double, Boolean; nested
-     * values as {@link #NESTED}; nulls left out). Cheaper than a tree: this runs once per input message.
+     * Streams through one JSON object and keeps its top-level scalars (String, Long, BigInteger, Double, Boolean; nested
+     * values as {@link #NESTED}, nulls as {@link #NULL}). Cheaper than a tree: this runs once per input message.
      *
      * @return null when the text is JSON but not an object
      */
@@ -76,18 +102,19 @@ public final class JsonParsers {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
-                switch (t) {
-                    case VALUE_STRING -> fields.put(name, p.getText());
-                    case VALUE_NUMBER_INT -> fields.put(name, p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                            ? p.getText() : (Object) p.getLongValue());
-                    case VALUE_NUMBER_FLOAT -> fields.put(name, p.getDoubleValue());
-                    case VALUE_TRUE, VALUE_FALSE -> fields.put(name, p.getBooleanValue());
-                    case VALUE_NULL -> fields.remove(name);
+                Object value = switch (t) {
+                    case VALUE_STRING -> p.getText();
+                    case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                            ? p.getBigIntegerValue() : (Object) p.getLongValue();
+                    case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+                    case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
+                    case VALUE_NULL -> NULL;
                     default -> {
                         p.skipChildren();
-                        fields.put(name, NESTED);
+                        yield NESTED;
                     }
-                }
+                };
+                if (fields.putIfAbsent(name, value) != null) throw new RepeatedField(name);
             }
             if (p.nextToken() != null) throw new JsonProcessingException("trailing content after the JSON object") {};
             return fields;

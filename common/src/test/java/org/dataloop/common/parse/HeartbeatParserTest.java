@@ -50,11 +50,54 @@ class HeartbeatParserTest {
         if (detail != null) assertThat(p.deadLetter.detail).contains(detail);
     }
 
-    @Test
-    void rejectsNaNSpeedGivenAsText() {
-        Parsed<Heartbeat> p = parser.parse("j", "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":\"NaN\"}");
+    private static final String VALID_START = "{\"car_id\":\"c\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\"";
+
+    /** The contract's type column is strict: each case is a sender bug that must be seen, not a value to guess at. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            ",\"speed\":\"36\"                       | speed must be a number, got a string",
+            ",\"speed\":\"NaN\"                      | speed must be a number, got a string",
+            ",\"speed\":true                         | speed must be a number, got a boolean",
+            ",\"speed\":1e309                        | speed must be finite, got Infinity",
+            ",\"speed\":1,\"city\":36                | city must be a string, got 36",
+            ",\"speed\":1,\"route_id\":false         | route_id must be a string, got a boolean",
+            ",\"speed\":1,\"speed\":2                | speed appears more than once",
+            ",\"speed\":1,\"car_id\":\"c2\"          | car_id appears more than once",
+            ",\"speed\":1,\"city\":null,\"city\":\"x\" | city appears more than once",
+    })
+    void rejectsWrongTypesAndRepeatedFieldsAsBadValues(String rest, String detail) {
+        Parsed<Heartbeat> p = parser.parse("j", VALID_START + rest + "}");
+        assertThat(p.deadLetter).isNotNull();
         assertThat(p.deadLetter.reason).isEqualTo("bad_value");
-        assertThat(p.deadLetter.detail).contains("finite");
+        assertThat(p.deadLetter.detail).isEqualTo(detail);
+    }
+
+    @Test
+    void rejectsAFractionOrAnOutOfRangeIntegerWhereAWholeNumberBelongs() {
+        Parsed<Heartbeat> fraction = parser.parse("j", "{\"car_id\":\"c\",\"ts_second\":1763568000.5,\"driving_mode\":\"Auto\",\"speed\":1}");
+        assertThat(fraction.deadLetter.detail).isEqualTo("ts_second must be a whole number, got 1.7635680005E9");
+        Parsed<Heartbeat> huge = parser.parse("j", "{\"car_id\":\"c\",\"ts_second\":17635680000000000000000,\"driving_mode\":\"Auto\",\"speed\":1}");
+        assertThat(huge.deadLetter.detail).isEqualTo("ts_second must be a whole number, got a whole number out of range");
+    }
+
+    /** Strings are bounded in UTF-8 bytes by the Doris column they may reach (VARCHAR(128) for names and codes). */
+    @Test
+    void boundsStringsByTheirUtf8Size() {
+        String city128 = "a".repeat(128);
+        assertThat(parser.parse("j", VALID_START + ",\"speed\":1,\"city\":\"" + city128 + "\"}").isValid()).isTrue();
+        Parsed<Heartbeat> ascii129 = parser.parse("j", VALID_START + ",\"speed\":1,\"city\":\"" + city128 + "b\"}");
+        assertThat(ascii129.deadLetter.detail).isEqualTo("city must have at most 128 bytes in UTF-8, has more");
+        // 43 characters of 3 bytes each: 129 bytes in UTF-8, though only 43 characters
+        Parsed<Heartbeat> cjk = parser.parse("j", VALID_START + ",\"speed\":1,\"area\":\"" + "浦".repeat(43) + "\"}");
+        assertThat(cjk.deadLetter.detail).isEqualTo("area must have at most 128 bytes in UTF-8, has more");
+        assertThat(parser.parse("j", VALID_START + ",\"speed\":1,\"area\":\"" + "浦".repeat(42) + "\"}").isValid()).isTrue();
+        Parsed<Heartbeat> mega = parser.parse("j", VALID_START + ",\"speed\":1,\"city\":\"" + "x".repeat(1 << 20) + "\"}");
+        assertThat(mega.deadLetter.reason).isEqualTo("bad_value");
+        // car_id: the contract's 64 characters, and 128 bytes
+        assertThat(parser.parse("j", "{\"car_id\":\"" + "c".repeat(65) + "\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1}")
+                .deadLetter.detail).isEqualTo("car_id must have 1..64 characters, has 65");
+        Parsed<Heartbeat> lone = parser.parse("j", VALID_START + ",\"speed\":1,\"city\":\"a\\ud800b\"}");
+        assertThat(lone.deadLetter.detail).isEqualTo("city is not valid Unicode (an unpaired surrogate)");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.dataloop.common.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -41,7 +43,7 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
     private static final Duration QUIET_PERIOD = Duration.ofMillis(500);
 
     private KafkaClusterTestKit cluster;
-    private KafkaProducer<String, String> producer;
+    private KafkaProducer<String, byte[]> producer;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -119,7 +121,7 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
     /** Sends one record and waits for the broker's acknowledgement. */
     public void produce(String topic, String key, String value) {
         try {
-            producer().send(new ProducerRecord<>(topic, key, value)).get();
+            producer().send(new ProducerRecord<>(topic, key, bytes(value))).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -130,8 +132,13 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
 
     /** Sends the values (without keys) in order and waits for all acknowledgements. */
     public void produceAll(String topic, List<String> values) {
+        produceBytes(topic, values.stream().map(KafkaTestCluster::bytes).toList());
+    }
+
+    /** Sends the values (without keys) in order as they are, e.g. bytes that are not valid UTF-8, and waits for all acknowledgements. */
+    public void produceBytes(String topic, List<byte[]> values) {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
-        for (String v : values) acks.add(producer().send(new ProducerRecord<>(topic, null, v)));
+        for (byte[] v : values) acks.add(producer().send(new ProducerRecord<>(topic, null, v)));
         try {
             for (Future<RecordMetadata> ack : acks) ack.get();
         } catch (InterruptedException e) {
@@ -192,12 +199,16 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
         return true;
     }
 
-    private synchronized KafkaProducer<String, String> producer() {
+    private static byte[] bytes(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
             props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
             producer = new KafkaProducer<>(props);
