@@ -18,6 +18,9 @@ import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.SchedulerExecutionMode;
+import org.apache.flink.streaming.api.graph.StreamEdge;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
@@ -136,18 +139,24 @@ public final class PaimonTables implements Serializable {
 
     /**
      * Lets every Paimon global committer restore at any parallelism. Paimon runs a table's committer at parallelism 1
-     * with its max parallelism pinned to 1, but chains it to the writer when the job runs at parallelism 1, where its
-     * state is then recorded with the writer's max parallelism: such a savepoint failed to restore at 2 ("Max
+     * with its max parallelism pinned to 1, but chains it to the operator before it when the job runs at parallelism 1,
+     * where its state is then recorded with that task's max parallelism: such a savepoint failed to restore at 2 ("Max
      * parallelism mismatch"), and one taken at 2 failed at 1. Here the committer always heads its own task, and an
-     * unset max parallelism lets that task take the one its restored state was recorded with (1 or the job's).
+     * unset max parallelism (on it and the sink after it) lets that task take the one its restored state was recorded
+     * with; on a fresh start Flink derives 128. Needs Flink's default scheduler: the reactive mode would scale such a
+     * task out, so it is refused.
      */
     public static void unpinCommitters(StreamGraph graph) {
+        boolean reactive = graph.getJobConfiguration().get(JobManagerOptions.SCHEDULER_MODE) == SchedulerExecutionMode.REACTIVE;
         for (StreamNode node : graph.getStreamNodes()) {
             String uid = node.getTransformationUID();
-            if (uid != null && uid.startsWith(PAIMON_COMMITTER_UID_PREFIX)) {
-                node.getOperatorFactory().setChainingStrategy(ChainingStrategy.HEAD);
-                graph.setMaxParallelism(node.getId(), JobVertex.MAX_PARALLELISM_DEFAULT);
+            if (uid == null || !uid.startsWith(PAIMON_COMMITTER_UID_PREFIX)) continue;
+            if (reactive) {
+                throw new OptionsException("scheduler-mode: reactive would run Paimon's committers (one per table) in parallel: use the default scheduler");
             }
+            node.getOperatorFactory().setChainingStrategy(ChainingStrategy.HEAD);
+            graph.setMaxParallelism(node.getId(), JobVertex.MAX_PARALLELISM_DEFAULT);
+            for (StreamEdge out : node.getOutEdges()) graph.setMaxParallelism(out.getTargetId(), JobVertex.MAX_PARALLELISM_DEFAULT);
         }
     }
 
