@@ -44,7 +44,6 @@ import org.apache.paimon.reader.RecordReader;
 import org.apache.paimon.table.Table;
 import org.apache.paimon.table.source.ReadBuilder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,10 +93,7 @@ class CdcDimFailoverIT {
     @TempDir
     Path tmp;
 
-    // Opt-in (-Dcdc.failover=true) until a flake is understood: once in about eight runs the MySQL snapshot did not
-    // finish within 2 min after the task-manager loss and the PostgreSQL failure (first seen in a full CI run)
     @Test
-    @EnabledIfSystemProperty(named = "cdc.failover", matches = "true")
     void theLakeEqualsTheSourcesAfterATaskManagerLossAnOperatorFailureAndFailuresInAndAfterACheckpoint(
             @InjectMiniCluster MiniCluster cluster) throws Exception {
         long t0 = System.nanoTime();
@@ -179,7 +175,10 @@ class CdcDimFailoverIT {
 
             // 3: once the MySQL snapshot is in the lake (its last car committed), the MySQL part reads the binlog: it fails
             //    at a chosen record there, the 1,000th after this point (the test's own 2,000 route changes make sure it comes)
-            Await.until(WAIT, () -> inLake(lake, "dim_car", car(CARS - 1)) ? true : null);
+            Await.until(WAIT, () -> {
+                Await.seen(mysqlFailures.records() + " MySQL records; " + jobState(cluster, id));
+                return inLake(lake, "dim_car", car(CARS - 1)) ? true : null;
+            });
             long chosen = mysqlFailures.records() + 1_000;
             mysqlFailures.atRecord(chosen);
             try (Connection c = TestDatabases.mysql(DB); Statement s = c.createStatement()) {
@@ -241,11 +240,20 @@ class CdcDimFailoverIT {
         return attempt;
     }
 
+    /** For a wait's failure message: the job's status, checkpoints and last failure. */
+    private static String jobState(MiniCluster cluster, JobID job) throws Exception {
+        ArchivedExecutionGraph graph = cluster.getArchivedExecutionGraph(job).get(10, TimeUnit.SECONDS);
+        var counts = graph.getCheckpointStatsSnapshot().getCounts();
+        return graph.getState() + ", " + counts.getNumberOfCompletedCheckpoints() + " checkpoints completed, "
+                + counts.getNumberOfFailedCheckpoints() + " failed, last failure: "
+                + (graph.getFailureInfo() == null ? "none" : graph.getFailureInfo().getExceptionAsString().lines().limit(3).toList());
+    }
+
     /** Waits until every subtask of the job runs and those of {@code part} in a later attempt than {@code before}. */
     private static int awaitRecovered(MiniCluster cluster, JobID job, String part, int before) throws Exception {
         return Await.until(WAIT, () -> {
             int attempt = runningAttempt(cluster, job, part);
-            Await.seen(part + " attempt " + attempt + " (before: " + before + ")");
+            Await.seen(part + " attempt " + attempt + " (before: " + before + "); " + jobState(cluster, job));
             return attempt > before ? attempt : null;
         });
     }
