@@ -9,13 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -52,7 +48,6 @@ class HeartbeatFuzzIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int BAD = 10_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -116,22 +111,8 @@ class HeartbeatFuzzIT {
                 return rows.stream().mapToLong(r -> (Long) r.get("total_duration_seconds")).sum() == 6000 ? rows : null;
             });
 
-            // every bad message has one dead letter, with its reason and its own Kafka coordinates
-            Map<Long, String> reasonAtOffset = new HashMap<>();
-            for (ConsumerRecord<String, String> r : deadLetters) {
-                JsonNode d = JSON.readTree(r.value());
-                assertThat(d.get("topic").asText()).isEqualTo("heartbeat-fuzz");
-                assertThat(d.get("partition").asInt()).isZero();
-                assertThat(d.get("stream").asText()).isEqualTo("heartbeat");
-                assertThat(reasonAtOffset.put(d.get("offset").asLong(), d.get("reason").asText())).as("one dead letter per offset").isNull();
-            }
-            Map<String, Integer> byMutation = new TreeMap<>();
-            for (int offset = 0; offset < messages.size(); offset++) {
-                FuzzRecords.Message m = messages.get(offset);
-                assertThat(reasonAtOffset.get((long) offset)).as("offset %d (%s)", offset, m.mutation()).isEqualTo(m.reason());
-                if (m.reason() != null) byMutation.merge(m.mutation(), 1, Integer::sum);
-            }
-            System.out.println("FUZZ heartbeat through Kafka: " + byMutation);
+            System.out.println("FUZZ heartbeat through Kafka: "
+                    + FuzzRecords.assertDeadLetters(deadLetters, messages, "heartbeat-fuzz", "heartbeat"));
 
             // the job's own counters account for every message (a running job's accumulators arrive with its heartbeats)
             Map<String, Object> counters = Await.until(WAIT, () -> {
@@ -141,8 +122,7 @@ class HeartbeatFuzzIT {
                         && count(c, JobCounter.ROWS_OUT, "ods_heartbeat") == 6001 ? c : null;
             });
             long in = count(counters, JobCounter.RECORDS_IN, "heartbeat");
-            long dead = counters.entrySet().stream().filter(e -> e.getKey().startsWith(JobCounter.DEAD_LETTERS + "."))
-                    .mapToLong(e -> (Long) e.getValue()).sum();
+            long dead = FuzzRecords.deadLetterCount(counters);
             long dropped = count(counters, JobCounter.DUPLICATES_DROPPED, "heartbeat");
             long written = count(counters, JobCounter.ROWS_OUT, "ods_heartbeat");
             assertThat(in).isEqualTo(messages.size());

@@ -1,7 +1,10 @@
 package org.dataloop.common.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +12,11 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import org.dataloop.common.metrics.JobCounter;
 
 /**
  * Seeded bad input for a stream: each bad message is a valid one with one mutation whose dead-letter reason is known
@@ -68,6 +75,35 @@ public final class FuzzRecords {
             if (i < valid.size()) out.add(new Message(valid.get(i).getBytes(StandardCharsets.UTF_8), null, "valid"));
         }
         return out;
+    }
+
+    /**
+     * Asserts that each bad message, and no valid one, has exactly one dead letter, with the message's reason, the
+     * stream and its own Kafka coordinates (one partition: its offset is its position). Returns the count per mutation.
+     */
+    public static Map<String, Integer> assertDeadLetters(List<ConsumerRecord<String, String>> deadLetters, List<Message> messages,
+            String topic, String stream) throws Exception {
+        Map<Long, String> reasonAtOffset = new HashMap<>();
+        for (ConsumerRecord<String, String> r : deadLetters) {
+            JsonNode d = JSON.readTree(r.value());
+            assertThat(d.get("topic").asText()).isEqualTo(topic);
+            assertThat(d.get("partition").asInt()).isZero();
+            assertThat(d.get("stream").asText()).isEqualTo(stream);
+            assertThat(reasonAtOffset.put(d.get("offset").asLong(), d.get("reason").asText())).as("one dead letter per offset").isNull();
+        }
+        Map<String, Integer> byMutation = new TreeMap<>();
+        for (int offset = 0; offset < messages.size(); offset++) {
+            Message m = messages.get(offset);
+            assertThat(reasonAtOffset.get((long) offset)).as("offset %d (%s)", offset, m.mutation()).isEqualTo(m.reason());
+            if (m.reason() != null) byMutation.merge(m.mutation(), 1, Integer::sum);
+        }
+        return byMutation;
+    }
+
+    /** The job's dead letters of every reason, from its accumulators. */
+    public static long deadLetterCount(Map<String, Object> counters) {
+        return counters.entrySet().stream().filter(e -> e.getKey().startsWith(JobCounter.DEAD_LETTERS + "."))
+                .mapToLong(e -> (Long) e.getValue()).sum();
     }
 
     private static Message mutate(String validJson, Random random, List<Field> schema, boolean hugeAllowed) {
