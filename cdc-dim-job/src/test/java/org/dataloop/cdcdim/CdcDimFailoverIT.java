@@ -175,10 +175,15 @@ class CdcDimFailoverIT {
 
             // 3: once the MySQL snapshot is in the lake (its last car committed), the MySQL part reads the binlog: it fails
             //    at a chosen record there, the 1,000th after this point (the test's own 2,000 route changes make sure it comes)
-            Await.until(WAIT, () -> {
-                Await.seen(mysqlFailures.records() + " MySQL records; " + jobState(cluster, id));
-                return inLake(lake, "dim_car", car(CARS - 1)) ? true : null;
-            });
+            try {
+                Await.until(WAIT, () -> {
+                    Await.seen(mysqlFailures.records() + " MySQL records; " + jobState(cluster, id));
+                    return inLake(lake, "dim_car", car(CARS - 1)) ? true : null;
+                });
+            } catch (AssertionError e) {
+                printCdcThreads(); // what the MySQL source's threads are doing when its snapshot does not finish
+                throw e;
+            }
             long chosen = mysqlFailures.records() + 1_000;
             mysqlFailures.atRecord(chosen);
             try (Connection c = TestDatabases.mysql(DB); Statement s = c.createStatement()) {
@@ -238,6 +243,17 @@ class CdcDimFailoverIT {
             }
         }
         return attempt;
+    }
+
+    /** The stacks of the CDC source's threads (split fetchers, Debezium readers, binlog clients). */
+    private static void printCdcThreads() {
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            String name = t.getName().toLowerCase(java.util.Locale.ROOT);
+            if (!(name.contains("fetcher") || name.contains("debezium") || name.contains("blc-") || name.contains("binlog"))) return;
+            StringBuilder sb = new StringBuilder("FAILOVER thread ").append(t.getName()).append(' ').append(t.getState());
+            for (StackTraceElement f : stack) sb.append("\n    at ").append(f);
+            System.out.println(sb);
+        });
     }
 
     /** For a wait's failure message: the job's status, checkpoints and last failure. */
