@@ -53,7 +53,6 @@ class CaseMappingFuzzIT {
         List<FuzzRecords.Message> messages = FuzzRecords.mix(valid, BAD, 20261202L, FuzzRecords.CASE_MAPPING);
         for (String topic : List.of("heartbeat-fuzz", "case-mapping-fuzz", "dlq-fuzz")) KAFKA.createTopic(topic, 1);
         KAFKA.produceBytes("case-mapping-fuzz", messages.stream().map(FuzzRecords.Message::value).toList());
-        KAFKA.produceAll("heartbeat-fuzz", CaseTestData.e2eHeartbeats());
 
         JobOptions options = JobRunner.parse(new CaseMetricsJob(), new String[] {
                 "--local", "--kafka.bootstrap-servers", KAFKA.bootstrapServers(), "--kafka.starting-offsets", "earliest",
@@ -73,6 +72,11 @@ class CaseMappingFuzzIT {
         JobRunner.definePipeline(env, new CaseMetricsJob(), options);
         JobClient job = JobRunner.executeAsync(env, options, "case-metrics-job fuzz");
         try {
+            // the heartbeats only once every chunk is read: a chunk read after the heartbeats have closed its window is
+            // late, and 10,000 more chunks must not change which chunks are (as in production, cases come first)
+            Await.until(WAIT, () -> count(job.getAccumulators().get(), JobCounter.RECORDS_IN, "case_mapping") == messages.size() ? true : null);
+            KAFKA.produceAll("heartbeat-fuzz", CaseTestData.e2eHeartbeats());
+
             List<ConsumerRecord<String, String>> deadLetters = Await.until(WAIT, () -> {
                 assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job has ended").isFalse();
                 List<ConsumerRecord<String, String>> r = KAFKA.readRecords("dlq-fuzz", true, Duration.ofSeconds(2));
