@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS `${database}`.`dws_daily_auto_rate` (
     `city_code` VARCHAR(128) NOT NULL,
     `area_code` VARCHAR(128) NOT NULL,
     `route_code` VARCHAR(128) NOT NULL,
-    `car_id` VARCHAR(128) NOT NULL,
+    `car_id` VARCHAR(256) NOT NULL,
     `total_duration_seconds` BIGINT NOT NULL COMMENT 'distinct heartbeat seconds',
     `auto_duration_seconds` BIGINT NOT NULL COMMENT 'of them in autonomous mode',
     `auto_rate` DOUBLE NOT NULL COMMENT 'auto / total, 0 when total is 0',

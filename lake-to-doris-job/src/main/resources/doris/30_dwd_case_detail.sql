@@ -5,7 +5,7 @@
 CREATE TABLE IF NOT EXISTS `${database}`.`dwd_case_detail` (
     `case_id` VARCHAR(256) NOT NULL,
     `date_key` DATE NOT NULL COMMENT 'local date of start_ts',
-    `car_id` VARCHAR(128) NOT NULL,
+    `car_id` VARCHAR(256) NOT NULL,
     `start_ts` BIGINT NOT NULL COMMENT 'epoch ms, earliest chunk start',
     `end_ts` BIGINT NOT NULL COMMENT 'epoch ms, latest chunk end',
     `trigger_type` VARCHAR(128) NOT NULL,

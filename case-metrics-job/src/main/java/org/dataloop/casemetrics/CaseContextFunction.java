@@ -1,5 +1,6 @@
 package org.dataloop.casemetrics;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -23,10 +25,13 @@ import org.dataloop.common.dim.DimensionDef;
 import org.dataloop.common.dim.DimensionTables;
 import org.dataloop.common.event.CaseChunk;
 import org.dataloop.common.event.CaseDetail;
+import org.dataloop.common.event.DeadLetter;
 import org.dataloop.common.event.EnrichedHeartbeat;
 import org.dataloop.common.heartbeat.AutoRateMath;
 import org.dataloop.common.heartbeat.HeartbeatEnricher;
+import org.dataloop.common.io.RowJson;
 import org.dataloop.common.metrics.JobCounter;
+import org.dataloop.common.tables.CaseMetricsTables;
 
 /**
  * Per car: its recent heartbeat context (as {@link ContextSegment}s) and its cases. A case is emitted once
@@ -36,7 +41,8 @@ import org.dataloop.common.metrics.JobCounter;
  * {@code UNKNOWN}. Later chunks update the case (a new earliest start re-resolves the context).
  *
  * <p>Outputs: the {@code dwd_case_detail} rows; side outputs {@link #CHUNKS} (first arrivals of each chunk,
- * for {@code ods_case_mapping}) and {@link #CASE_COUNTS} (+1/−1 per date, city and trigger type).
+ * for {@code ods_case_mapping}), {@link #CASE_COUNTS} (+1/−1 per date, city and trigger type) and {@link #LATE} (a
+ * chunk without a case whose day is already final: its case expired with its day, or arrived after it).
  *
  * <p>State is bounded by {@code retention}: heartbeat context older than the watermark minus retention is
  * dropped, and a case once its day's MPS/MPD group is final (retention after the day ends) and at least
@@ -49,10 +55,13 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
 
     public static final OutputTag<CaseChunk> CHUNKS = new OutputTag<>("case-chunks") {};
     public static final OutputTag<MetricDelta> CASE_COUNTS = new OutputTag<>("case-counts") {};
+    /** Chunks of a case whose day is already final (its MPS/MPD group too): dead letters, reason {@code late}. */
+    public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-case-chunks", TypeInformation.of(DeadLetter.class));
     public static final String CASES_BEYOND_RETENTION = "cases_beyond_retention";
 
     private static final long CLEANUP_GRANULARITY_MS = 60_000;
 
+    private final String job;
     private final String zone;
     private final long windowMs;
     private final long retentionMs;
@@ -66,8 +75,10 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
     private transient DimensionCache dims;
     private transient JobCounter duplicates;
     private transient JobCounter beyondRetention;
+    private transient JobCounter late;
 
-    public CaseContextFunction(ZoneId zone, Duration window, Duration retention, DimensionTables dimensionTables, Duration dimRefresh) {
+    public CaseContextFunction(String job, ZoneId zone, Duration window, Duration retention, DimensionTables dimensionTables, Duration dimRefresh) {
+        this.job = job;
         this.zone = zone.getId();
         this.windowMs = window.toMillis();
         this.retentionMs = retention.toMillis();
@@ -85,6 +96,7 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
         dims = new DimensionCache(dimensionTables, List.of(DimensionDef.DIM_ORDER), dimRefresh);
         duplicates = JobCounter.register(getRuntimeContext(), JobCounter.DUPLICATES_DROPPED, "stream", "case_mapping");
         beyondRetention = JobCounter.register(getRuntimeContext(), CASES_BEYOND_RETENTION, "stream", "case_mapping");
+        late = JobCounter.register(getRuntimeContext(), JobCounter.LATE_RECORDS, "stream", "case_mapping");
     }
 
     /** A heartbeat (de-duplicated, enriched, not behind the heartbeat watermark): extends the car's context. */
@@ -115,8 +127,16 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
             duplicates.inc();
             return;
         }
-        ctx.output(CHUNKS, chunk);
         long watermark = ctx.timerService().currentWatermark();
+        if (state == null && dayFinalMs(chunk) <= watermark) {
+            // its case is gone with its day (or never was): a one-chunk row would overwrite the case's row, and its
+            // count would change a final MPS/MPD row
+            late.inc();
+            ctx.output(LATE, DeadLetter.of(job, "case_mapping", "late", "the case's day is final: the watermark is at "
+                    + watermark + " ms", new String(RowJson.toJson(CaseMetricsTables.ODS_CASE_MAPPING, chunk, false), StandardCharsets.UTF_8)));
+            return;
+        }
+        ctx.output(CHUNKS, chunk);
         long previousStart = state == null ? Long.MAX_VALUE : state.row.startTs;
         if (state == null) {
             state = newCase(chunk, watermark);
@@ -188,9 +208,13 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
         showFirstChunk(state, chunk);
         // kept while its day can still change (the day's MPS/MPD group is final retention after the day ends), and at
         // least retention after it arrived: a later chunk then still finds the case
-        long dayFinal = AutoRateMath.endOfLocalDayMs(Math.floorDiv(chunk.startTs, 1000), zoneId) + retentionMs;
-        state.expireAtMs = Math.max(dayFinal, saturatedAdd(watermark, retentionMs));
+        state.expireAtMs = Math.max(dayFinalMs(chunk), saturatedAdd(watermark, retentionMs));
         return state;
+    }
+
+    /** When the chunk's day, and its MPS/MPD group, is final: the end of its local day plus the retention. */
+    private long dayFinalMs(CaseChunk chunk) {
+        return AutoRateMath.endOfLocalDayMs(Math.floorDiv(chunk.startTs, 1000), zoneId) + retentionMs;
     }
 
     private static long saturatedAdd(long a, long b) {

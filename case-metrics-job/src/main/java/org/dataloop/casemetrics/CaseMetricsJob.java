@@ -131,10 +131,11 @@ public final class CaseMetricsJob implements JobDefinition {
                 .reinterpretAsKeyedStream(contextHeartbeats, e -> e.heartbeat.carId, Types.STRING)
                 .connect(chunks.keyBy(c -> c.carId, Types.STRING))
                 .transform("cases with context", TypeInformation.of(CaseDetail.class),
-                        KeepWatermark.of(new CaseContextFunction(zone, options.get(CONTEXT_WINDOW), retention,
+                        KeepWatermark.of(new CaseContextFunction(options.job(), zone, options.get(CONTEXT_WINDOW), retention,
                                 io.dimensions(List.of(DimensionDef.DIM_ORDER)), dimRefresh)))
                 .uid("case-context");
         io.write(CaseMetricsTables.ODS_CASE_MAPPING, details.getSideOutput(CaseContextFunction.CHUNKS));
+        io.deadLetters(details.getSideOutput(CaseContextFunction.LATE));
         io.write(CaseMetricsTables.DWD_CASE_DETAIL, details);
 
         DataStream<MetricDelta> autonomousKm = enriched
@@ -146,8 +147,9 @@ public final class CaseMetricsJob implements JobDefinition {
                 .union(details.getSideOutput(CaseContextFunction.CASE_COUNTS))
                 .keyBy(MetricDelta::group, Types.STRING)
                 .transform("daily MPS/MPD", TypeInformation.of(MpsMpd.class),
-                        KeepWatermark.of(new MpsMpdFunction(zone, retention, options.get(EMIT_INTERVAL), dangerous)))
+                        KeepWatermark.of(new MpsMpdFunction(options.job(), zone, retention, options.get(EMIT_INTERVAL), dangerous)))
                 .uid("mps-mpd");
+        io.deadLetters(metrics.getSideOutput(MpsMpdFunction.LATE));
         io.write(CaseMetricsTables.DWS_DAILY_MPS_MPD, metrics);
         io.write(CaseMetricsTables.REALTIME_METRICS, metrics);
     }

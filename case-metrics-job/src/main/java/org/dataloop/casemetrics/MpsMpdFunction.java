@@ -8,29 +8,38 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
+import org.dataloop.common.event.DeadLetter;
 import org.dataloop.common.event.MpsMpd;
 import org.dataloop.common.metrics.JobCounter;
+import org.dataloop.common.parse.JsonParsers;
 
 /**
  * Per (date_key, city_code): the fleet's autonomous km and the cases per trigger type, emitted as the rows
  * of each trigger type and the {@code ALL} row. A changed group is re-emitted at most once per emit interval
  * of event time (all its rows, since km move every mps); a trigger type left without cases is deleted. The
  * group is final, and its state dropped, once the watermark passes the end of its local day plus the
- * retention; changes for a final group are counted in {@code late_records} and dropped (also right after a
- * restore: the highest watermark seen is kept in the checkpoints).
+ * retention; changes for a final group are dead letters, reason {@code late} ({@link #LATE}, counted in
+ * {@code late_records}), also right after a restore (the highest watermark seen is kept in the checkpoints).
  */
 public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDelta, MpsMpd> {
     private static final long serialVersionUID = 1L;
 
+    /** Changes for a final group, as dead letters. */
+    public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-metric-deltas", TypeInformation.of(DeadLetter.class));
+
+    private final String job;
     private final String zone;
     private final long retentionMs;
     private final long emitIntervalMs;
@@ -41,7 +50,8 @@ public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDel
     private transient MapState<String, TriggerCount> triggers;
     private transient JobCounter late;
 
-    public MpsMpdFunction(ZoneId zone, Duration retention, Duration emitInterval, Set<String> dangerousTypes) {
+    public MpsMpdFunction(String job, ZoneId zone, Duration retention, Duration emitInterval, Set<String> dangerousTypes) {
+        this.job = job;
         this.zone = zone.getId();
         this.retentionMs = retention.toMillis();
         this.emitIntervalMs = Math.max(1, emitInterval.toMillis());
@@ -65,6 +75,8 @@ public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDel
             g.finalAtMs = LocalDate.parse(delta.dateKey).plusDays(1).atStartOfDay(zoneId).toInstant().toEpochMilli() + retentionMs;
             if (g.finalAtMs <= watermark) {
                 late.inc();
+                ctx.output(LATE, DeadLetter.of(job, "case_metrics", "late", "the day's MPS/MPD group is final: the watermark is at "
+                        + watermark + " ms", json(delta)));
                 return;
             }
             ctx.timerService().registerEventTimeTimer(g.finalAtMs);
@@ -125,6 +137,17 @@ public final class MpsMpdFunction extends KeyedProcessFunction<String, MetricDel
         }
         out.collect(row(dateAndCity, MpsMpd.ALL, all, dangerous, g.autoKm, now, g.allEmitted ? "+U" : "+I"));
         g.allEmitted = true;
+    }
+
+    /** A delta as the JSON of a dead letter's {@code raw}. */
+    static String json(MetricDelta d) {
+        ObjectNode n = JsonParsers.MAPPER.createObjectNode().put("date_key", d.dateKey).put("city_code", d.cityCode);
+        if (d.triggerType == null) {
+            n.put("km", d.km);
+        } else {
+            n.put("trigger_type", d.triggerType).put("cases", d.cases);
+        }
+        return n.toString();
     }
 
     static MpsMpd row(String[] dateAndCity, String triggerType, long cases, long dangerous, double km, long now, String op) {

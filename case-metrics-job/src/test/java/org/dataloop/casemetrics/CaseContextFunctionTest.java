@@ -58,7 +58,7 @@ class CaseContextFunctionTest {
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, EnrichedHeartbeat, CaseChunk, CaseDetail> newHarness() throws Exception {
-        var fn = new CaseContextFunction(SHANGHAI, Duration.ofSeconds(60), RETENTION, dims, Duration.ofHours(1));
+        var fn = new CaseContextFunction("case-metrics-job", SHANGHAI, Duration.ofSeconds(60), RETENTION, dims, Duration.ofHours(1));
         var h = new KeyedTwoInputStreamOperatorTestHarness<>(KeepWatermark.of(fn),
                 (EnrichedHeartbeat e) -> e.heartbeat.carId, (CaseChunk c) -> c.carId, Types.STRING);
         h.setup(TypeInformation.of(CaseDetail.class).createSerializer(h.getExecutionConfig().getSerializerConfig()));

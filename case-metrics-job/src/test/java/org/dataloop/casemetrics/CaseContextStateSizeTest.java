@@ -39,7 +39,7 @@ class CaseContextStateSizeTest {
         config.casesPerCarHour = 1;
         FleetSimulator sim = new FleetSimulator(config);
         var options = JobRunner.parse(new CaseMetricsJob(), new String[] {"--local"});
-        var fn = new CaseContextFunction(ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(60), Duration.ofHours(48),
+        var fn = new CaseContextFunction("case-metrics-job", ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(60), Duration.ofHours(48),
                 DimensionTables.fromOptions(options, List.of()), Duration.ofHours(1));
         try (var harness = new KeyedTwoInputStreamOperatorTestHarness<>(KeepWatermark.of(fn),
                 (EnrichedHeartbeat e) -> e.heartbeat.carId, (CaseChunk c) -> c.carId, Types.STRING)) {

@@ -48,7 +48,7 @@ class EventTimeEdgeCasesTest {
         Path orders = Files.writeString(dir.resolve("dim_order.jsonl"), "{\"task_id\":\"task-A\",\"order_id\":\"o\",\"customer_id\":\"c\"}\n");
         var options = JobRunner.parse(new CaseMetricsJob(), new String[] {"--local", "--input.dim_order", orders.toString()});
         DimensionTables dims = DimensionTables.fromOptions(options, List.of(DimensionDef.DIM_ORDER));
-        var fn = new CaseContextFunction(SHANGHAI, Duration.ofSeconds(60), RETENTION, dims, Duration.ofHours(1));
+        var fn = new CaseContextFunction("case-metrics-job", SHANGHAI, Duration.ofSeconds(60), RETENTION, dims, Duration.ofHours(1));
         var h = new KeyedTwoInputStreamOperatorTestHarness<>(KeepWatermark.of(fn),
                 (EnrichedHeartbeat e) -> e.heartbeat.carId, (CaseChunk c) -> c.carId, Types.STRING);
         h.setup(TypeInformation.of(CaseDetail.class).createSerializer(h.getExecutionConfig().getSerializerConfig()));
@@ -105,7 +105,7 @@ class EventTimeEdgeCasesTest {
     void aDeltaForAFinalGroupAfterARestoreMustNotOverwriteTheFinalRows() throws Exception {
         long t = DAY_START * 1000 + 3_600_000;
         long finalAt = NEXT_DAY_START * 1000 + RETENTION.toMillis();
-        var fn = new MpsMpdFunction(SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
+        var fn = new MpsMpdFunction("case-metrics-job", SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
         var h = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn), MetricDelta::group, Types.STRING);
         h.setup(TypeInformation.of(MpsMpd.class).createSerializer(h.getExecutionConfig().getSerializerConfig()));
         h.open();
@@ -117,7 +117,7 @@ class EventTimeEdgeCasesTest {
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
         h.close();
 
-        var fn2 = new MpsMpdFunction(SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
+        var fn2 = new MpsMpdFunction("case-metrics-job", SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
         var restored = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn2), MetricDelta::group, Types.STRING);
         restored.setup(TypeInformation.of(MpsMpd.class).createSerializer(restored.getExecutionConfig().getSerializerConfig()));
         restored.initializeState(snapshot);
@@ -150,13 +150,39 @@ class EventTimeEdgeCasesTest {
     }
 
     /**
+     * A chunk of a case whose day is final (the case expired with it, or the chunk comes after the day): a one-chunk
+     * row would overwrite the case's row and its count would change a final MPS/MPD row. It is a dead letter instead.
+     */
+    @Test
+    void aChunkAfterItsCasesDayIsFinalIsALateDeadLetter() throws Exception {
+        try (var h = context()) {
+            long start = T * 1000 + 10_000;
+            heartbeats(h, T - 5, T + 100, "SH");
+            h.processElement2(chunk("case-1", "c0", start, start + 10_000, 100), start);
+            long dayFinal = NEXT_DAY_START * 1000 + RETENTION.toMillis(); // the end of the local day plus the retention
+            h.processWatermark1(new Watermark(dayFinal));
+            int rows = h.extractOutputValues().size();
+            h.processElement2(chunk("case-1", "c1", start + 10_000, start + 20_000, 100), start + 10_000);
+            h.processElement2(chunk("case-2", "c0", start, start + 1_000, 1), start);
+
+            assertThat(h.extractOutputValues()).as("no row rewritten").hasSize(rows);
+            assertThat(counts(h)).as("case-1 counted once, case-2 not at all").hasSize(1);
+            assertThat(h.getSideOutput(CaseContextFunction.CHUNKS)).as("only the first chunk reaches the ODS").hasSize(1);
+            assertThat(h.getSideOutput(CaseContextFunction.LATE)).extracting(r -> r.getValue().reason).containsExactly("late", "late");
+            assertThat(h.getSideOutput(CaseContextFunction.LATE)).extracting(r -> r.getValue().raw)
+                    .satisfiesExactly(raw -> assertThat(raw).contains("\"case_id\":\"case-1\"", "\"chunk_id\":\"c1\""),
+                            raw -> assertThat(raw).contains("\"case_id\":\"case-2\"", "\"chunk_id\":\"c0\""));
+        }
+    }
+
+    /**
      * realtime_metrics goes to Fluss, which is at-least-once: rows written after the last checkpoint stay there after
      * a failure. A trigger type that ends without cases must be deleted even if this run never emitted its row.
      */
     @Test
     void aTriggerRowWrittenBeforeAFailureIsDeletedAfterTheRestore() throws Exception {
         long t = DAY_START * 1000 + 3_600_000;
-        var fn = new MpsMpdFunction(SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
+        var fn = new MpsMpdFunction("case-metrics-job", SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
         var h = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn), MetricDelta::group, Types.STRING);
         h.setup(TypeInformation.of(MpsMpd.class).createSerializer(h.getExecutionConfig().getSerializerConfig()));
         h.open();
@@ -169,7 +195,7 @@ class EventTimeEdgeCasesTest {
         assertThat(h.extractOutputValues()).extracting(r -> r.op + r.triggerType).contains("+Itakeover");
         h.close();
 
-        var fn2 = new MpsMpdFunction(SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
+        var fn2 = new MpsMpdFunction("case-metrics-job", SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision"));
         var restored = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn2), MetricDelta::group, Types.STRING);
         restored.setup(TypeInformation.of(MpsMpd.class).createSerializer(restored.getExecutionConfig().getSerializerConfig()));
         restored.initializeState(checkpoint);

@@ -31,7 +31,7 @@ class MpsMpdFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        var fn = new MpsMpdFunction(SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision", "dangerous"));
+        var fn = new MpsMpdFunction("case-metrics-job", SHANGHAI, RETENTION, Duration.ofSeconds(10), Set.of("collision", "dangerous"));
         harness = new KeyedOneInputStreamOperatorTestHarness<>(KeepWatermark.of(fn), MetricDelta::group, Types.STRING);
         harness.setup(TypeInformation.of(MpsMpd.class).createSerializer(harness.getExecutionConfig().getSerializerConfig()));
         harness.open();
@@ -124,7 +124,7 @@ class MpsMpdFunctionTest {
     }
 
     @Test
-    void aGroupIsFinalAfterItsDayPlusTheRetentionThenLaterChangesAreDropped() throws Exception {
+    void aGroupIsFinalAfterItsDayPlusTheRetentionThenLaterChangesAreDeadLetters() throws Exception {
         km("SH", 2.0);
         cases("SH", "collision", 1);
         long finalAt = NEXT_DAY_START * 1000 + RETENTION.toMillis();
@@ -138,5 +138,10 @@ class MpsMpdFunctionTest {
         harness.processWatermark(finalAt + 60_000);
         assertThat(harness.extractOutputValues()).hasSize(emitted);
         assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.getSideOutput(MpsMpdFunction.LATE)).singleElement().satisfies(r -> {
+            assertThat(r.getValue().reason).isEqualTo("late");
+            assertThat(r.getValue().stream).isEqualTo("case_metrics");
+            assertThat(r.getValue().raw).isEqualTo("{\"date_key\":\"" + DAY + "\",\"city_code\":\"SH\",\"trigger_type\":\"collision\",\"cases\":1}");
+        });
     }
 }

@@ -147,6 +147,31 @@ class HeartbeatFuzzIT {
         }
     }
 
+    /** A replay file (the local runs' input) with a line that is not UTF-8: a dead letter, as from Kafka, and the rest read. */
+    @Test
+    void aReplayLineThatIsNotUtf8IsADeadLetter() throws Exception {
+        String valid = "{\"car_id\":\"car-1\",\"ts_second\":" + DAY_START + ",\"driving_mode\":\"Auto\",\"speed\":36}";
+        byte[] bad = "{\"car_id\":\"car-\u00ff\",\"ts_second\":1,\"driving_mode\":\"Auto\",\"speed\":1}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path file = tmp.resolve("mixed.jsonl");
+        try (var out = Files.newOutputStream(file)) {
+            out.write(bad); // 0xFF: never part of UTF-8
+            out.write('\n');
+            out.write(valid.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobRunner.definePipeline(env, new HeartbeatJob(), JobRunner.parse(new HeartbeatJob(), new String[] {
+                "--local", "--input.heartbeat", file.toString(), "--output.dir", tmp.resolve("out").toString(), "--state.backend", "hashmap"}));
+        env.execute("a replay with a line that is not UTF-8");
+        List<Map<String, Object>> deadLetters = ReplayFiles.lines(tmp.resolve("out").resolve("dlq.jsonl"));
+        assertThat(deadLetters).singleElement().satisfies(d -> {
+            assertThat(d).containsEntry("reason", "malformed_json").containsEntry("detail", "not valid UTF-8");
+            assertThat((String) d.get("raw")).startsWith("{\"car_id\":\"car-\ufffd\"");
+        });
+        assertThat(ReplayFiles.lines(tmp.resolve("out").resolve("ods_heartbeat.jsonl"))).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("car_id", "car-1"));
+    }
+
     private static long count(Map<String, Object> counters, String name, String value) {
         Object n = counters.get(JobCounter.accumulatorName(name, value));
         return n == null ? 0 : (Long) n;

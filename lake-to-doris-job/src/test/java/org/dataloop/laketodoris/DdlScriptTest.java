@@ -97,7 +97,7 @@ class DdlScriptTest {
                 .hasMessageContaining("hash column auto_rate is not a key column");
         assertThatThrownBy(() -> DdlScript.parseCreateTable(ok.replace("\"enable_unique_key_merge_on_write\" = \"true\"", "enable_unique_key_merge_on_write = true")))
                 .hasMessageContaining("bad property");
-        assertThatThrownBy(() -> DdlScript.parseCreateTable(ok.replace("`car_id` VARCHAR(128) NOT NULL", "`car_id` VARCHAR(128) NULL")))
+        assertThatThrownBy(() -> DdlScript.parseCreateTable(ok.replace("`car_id` VARCHAR(256) NOT NULL", "`car_id` VARCHAR(256) NULL")))
                 .hasMessageContaining("key column car_id must be NOT NULL");
     }
 

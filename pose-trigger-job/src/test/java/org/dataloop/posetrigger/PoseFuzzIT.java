@@ -65,7 +65,7 @@ class PoseFuzzIT {
         for (int i = 0; i < sim.poseCount(); i++) valid.add(sim.poseLine(i));
 
         List<FuzzRecords.Message> messages = FuzzRecords.mix(valid, BAD, 20261202L, FuzzRecords.POSE);
-        KAFKA.createTopic("pose-fuzz", 1);
+        for (String topic : List.of("pose-fuzz", "dlq-fuzz", "trigger-fuzz")) KAFKA.createTopic(topic, 1);
         KAFKA.produceBytes("pose-fuzz", messages.stream().map(FuzzRecords.Message::value).toList());
 
         JobOptions options = JobRunner.parse(new PoseTriggerJob(), new String[] {
@@ -73,7 +73,7 @@ class PoseFuzzIT {
                 "--table.dlq", "dlq-fuzz", "--table.trigger_hard_brake", "trigger-fuzz", "--kafka.starting-offsets", "earliest",
                 "--paimon.warehouse", tmp.resolve("warehouse").toUri().toString(),
                 "--checkpoint.interval", "500 ms", "--checkpoint.dir", tmp.resolve("checkpoints").toUri().toString(),
-                "--state.backend", "rocksdb",
+                "--state.backend", "rocksdb", "--source.max-future", "3650 d", // the simulator's days are fixed
                 "--restart.attempts", "0", // any exception fails the job for good: nothing may be hidden by a restart
                 "--parallelism", "1"});
         PaimonTables lake = PaimonTables.fromOptions(options);

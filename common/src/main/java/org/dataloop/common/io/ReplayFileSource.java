@@ -1,22 +1,24 @@
 package org.dataloop.common.io;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
@@ -37,8 +39,8 @@ import org.apache.flink.util.IOUtils;
  * result): it waits, and tells {@link #reachedStop} that it did, until the job is stopped with a savepoint. A
  * file shorter than N waits at its end the same way. Without a file the source is empty and ends at once.
  */
-public final class ReplayFileSource implements Source<String, ReplayFileSource.Split, List<ReplayFileSource.Split>>,
-        ResultTypeQueryable<String> {
+public final class ReplayFileSource implements Source<byte[], ReplayFileSource.Split, List<ReplayFileSource.Split>>,
+        ResultTypeQueryable<byte[]> {
     private static final long serialVersionUID = 1L;
 
     /** Runs whose replay readers are waiting at their stop, by run id: the readers share this JVM with the runner. */
@@ -77,12 +79,12 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
     }
 
     @Override
-    public TypeInformation<String> getProducedType() {
-        return Types.STRING;
+    public TypeInformation<byte[]> getProducedType() {
+        return PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
     }
 
     @Override
-    public SourceReader<String, Split> createReader(SourceReaderContext context) {
+    public SourceReader<byte[], Split> createReader(SourceReaderContext context) {
         return new Reader(this);
     }
 
@@ -162,13 +164,13 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
         public void close() {}
     }
 
-    private static final class Reader implements SourceReader<String, Split> {
+    private static final class Reader implements SourceReader<byte[], Split> {
         private final ReplayFileSource source;
         private final ArrayDeque<Split> splits = new ArrayDeque<>();
         private boolean noMoreSplits;
         private String stream;
         private long linesRead;
-        private BufferedReader lines;
+        private InputStream lines;
         private boolean stopped;
         private CompletableFuture<Void> waiting;
 
@@ -183,14 +185,14 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
         public void start() {}
 
         @Override
-        public InputStatus pollNext(ReaderOutput<String> output) throws Exception {
+        public InputStatus pollNext(ReaderOutput<byte[]> output) throws Exception {
             if (stopped) return InputStatus.NOTHING_AVAILABLE;
             if (lines == null) {
                 Split next = splits.poll();
                 if (next == null) return noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
                 open(next);
             }
-            String line = linesRead < source.stopAfter ? lines.readLine() : null;
+            byte[] line = linesRead < source.stopAfter ? readLine(lines) : null;
             if (line == null) {
                 if (source.stopAfter != Long.MAX_VALUE) {
                     stopped = true;
@@ -209,8 +211,22 @@ public final class ReplayFileSource implements Source<String, ReplayFileSource.S
         private void open(Split split) throws IOException {
             stream = split.stream;
             linesRead = 0;
-            lines = Files.newBufferedReader(Path.of(source.file), StandardCharsets.UTF_8);
-            while (linesRead < split.linesRead && lines.readLine() != null) linesRead++;
+            lines = new BufferedInputStream(Files.newInputStream(Path.of(source.file)));
+            while (linesRead < split.linesRead && readLine(lines) != null) linesRead++;
+        }
+
+        /**
+         * The next line's bytes without its end ({@code \n} or {@code \r\n}), or null at the end of the file. Bytes, not
+         * text: a line that is not valid UTF-8 becomes a dead letter, as from Kafka, instead of failing the read.
+         */
+        private static byte[] readLine(InputStream in) throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') line.write(b);
+            if (b == -1 && line.size() == 0) return null;
+            byte[] bytes = line.toByteArray();
+            int n = bytes.length;
+            return n > 0 && bytes[n - 1] == '\r' ? Arrays.copyOf(bytes, n - 1) : bytes;
         }
 
         @Override

@@ -22,7 +22,7 @@ public final class CaseChunkParser implements RecordParser<CaseChunk> {
             CaseChunk c = new CaseChunk();
             c.caseId = f.requiredString("case_id", JsonParsers.CASE_ID_BYTES, JsonParsers.CASE_ID_BYTES);
             c.chunkId = f.requiredString("chunk_id", JsonParsers.CASE_ID_BYTES, JsonParsers.CASE_ID_BYTES);
-            c.carId = f.requiredString("car_id", JsonParsers.CAR_ID_CHARS, JsonParsers.NAME_BYTES);
+            c.carId = f.requiredString("car_id", JsonParsers.CAR_ID_CHARS, JsonParsers.CAR_ID_BYTES);
             c.startTs = f.requiredLong("start_ts", MIN_MS, MAX_MS);
             // end >= start: the lower bound carries the rule
             c.endTs = f.requiredLong("end_ts", f.ok() ? c.startTs : MIN_MS, MAX_MS);

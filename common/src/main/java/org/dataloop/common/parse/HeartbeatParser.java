@@ -18,7 +18,7 @@ public final class HeartbeatParser implements RecordParser<Heartbeat> {
     public Parsed<Heartbeat> parse(String job, String raw) {
         return JsonParsers.parse(job, stream(), raw, f -> {
             Heartbeat h = new Heartbeat();
-            h.carId = f.requiredString("car_id", JsonParsers.CAR_ID_CHARS, JsonParsers.NAME_BYTES);
+            h.carId = f.requiredString("car_id", JsonParsers.CAR_ID_CHARS, JsonParsers.CAR_ID_BYTES);
             h.tsSecond = f.requiredLong("ts_second", JsonParsers.MIN_EPOCH_SECOND, JsonParsers.MAX_EPOCH_SECOND);
             h.drivingMode = f.requiredString("driving_mode", JsonParsers.NAME_BYTES, JsonParsers.NAME_BYTES);
             h.speed = f.requiredDouble("speed", 0, 250);

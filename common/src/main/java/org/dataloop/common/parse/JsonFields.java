@@ -56,8 +56,9 @@ public final class JsonFields {
             if (reason == null) fail(MISSING_FIELD, name + " is required");
             return null;
         }
-        if (s.isEmpty() || s.length() > maxChars) {
-            fail(BAD_VALUE, name + " must have 1.." + maxChars + " characters, has " + s.length());
+        int chars = s.codePointCount(0, s.length());
+        if (chars == 0 || chars > maxChars) {
+            fail(BAD_VALUE, name + " must have 1.." + maxChars + " characters, has " + chars);
         }
         return s;
     }

@@ -39,11 +39,17 @@ public final class JsonParsers {
         }
     };
 
-    /** The UTF-8 size of an id, code or name: what Doris's {@code VARCHAR(128)} columns hold. */
+    /**
+     * The UTF-8 size of a code or name: what Doris's {@code VARCHAR(128)} columns hold. Also our bound on strings that
+     * reach no Doris column ({@code driving_mode}, {@code road_type}, {@code task_status}): they are state keys or are
+     * held in state, and the contract sets no limit.
+     */
     public static final int NAME_BYTES = 128;
-    /** The contract's limit on {@code car_id}, in characters. */
+    /** The contract's limit on {@code car_id}, in characters (code points) ... */
     public static final int CAR_ID_CHARS = 64;
-    /** {@code case_id} and {@code chunk_id}: Doris's {@code dwd_case_detail.case_id} is {@code VARCHAR(256)}. */
+    /** ... which is at most 256 bytes of UTF-8: Doris's {@code car_id VARCHAR(256)}. */
+    public static final int CAR_ID_BYTES = 256;
+    /** {@code case_id} (Doris's {@code dwd_case_detail.case_id} is {@code VARCHAR(256)}), and {@code chunk_id} alike. */
     public static final int CASE_ID_BYTES = 256;
     /** {@code file_path}: {@code VARCHAR(2048)} in Doris. */
     public static final int PATH_BYTES = 2048;

@@ -19,7 +19,7 @@ public final class PoseParser implements RecordParser<PoseSample> {
     public Parsed<PoseSample> parse(String job, String raw) {
         return JsonParsers.parse(job, stream(), raw, f -> {
             PoseSample p = new PoseSample();
-            p.carId = f.requiredString("car_id", JsonParsers.CAR_ID_CHARS, JsonParsers.NAME_BYTES);
+            p.carId = f.requiredString("car_id", JsonParsers.CAR_ID_CHARS, JsonParsers.CAR_ID_BYTES);
             p.timestampMs = f.requiredLong("timestamp_ms",
                     JsonParsers.MIN_EPOCH_SECOND * 1000, JsonParsers.MAX_EPOCH_SECOND * 1000);
             p.speed = f.requiredDouble("speed", 0, 250);

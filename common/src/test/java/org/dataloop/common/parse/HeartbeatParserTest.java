@@ -93,7 +93,12 @@ class HeartbeatParserTest {
         assertThat(parser.parse("j", VALID_START + ",\"speed\":1,\"area\":\"" + "浦".repeat(42) + "\"}").isValid()).isTrue();
         Parsed<Heartbeat> mega = parser.parse("j", VALID_START + ",\"speed\":1,\"city\":\"" + "x".repeat(1 << 20) + "\"}");
         assertThat(mega.deadLetter.reason).isEqualTo("bad_value");
-        // car_id: the contract's 64 characters, and 128 bytes
+        // car_id: the contract's 64 characters (code points), so up to 256 bytes: 64 emoji are 128 UTF-16 units
+        String emoji = new String(Character.toChars(0x1F697));
+        assertThat(parser.parse("j", "{\"car_id\":\"" + emoji.repeat(64) + "\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1}")
+                .isValid()).isTrue();
+        assertThat(parser.parse("j", "{\"car_id\":\"" + "车".repeat(64) + "\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1}")
+                .isValid()).isTrue();
         assertThat(parser.parse("j", "{\"car_id\":\"" + "c".repeat(65) + "\",\"ts_second\":1763568000,\"driving_mode\":\"Auto\",\"speed\":1}")
                 .deadLetter.detail).isEqualTo("car_id must have 1..64 characters, has 65");
         Parsed<Heartbeat> lone = parser.parse("j", VALID_START + ",\"speed\":1,\"city\":\"a\\ud800b\"}");

@@ -20,7 +20,9 @@ import org.dataloop.common.metrics.JobCounter;
 
 /**
  * Seeded bad input for a stream: each bad message is a valid one with one mutation whose dead-letter reason is known
- * by construction (from the contract's rules, not from our parser), mixed at random positions into the valid ones.
+ * by construction (from the contract's rules and the decisions in docs/conventions.md — strict types, repeated
+ * fields, string limits, control characters, a byte order mark, nesting limits — not from our parser), mixed at
+ * random positions into the valid ones.
  */
 public final class FuzzRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +32,7 @@ public final class FuzzRecords {
 
     public enum Kind { STRING, LONG, DOUBLE }
 
-    /** A field of the stream's contract; every LONG field of our streams has a lower bound of at least 0. */
+    /** A field of the stream's contract; every LONG field has a lower bound of at least 0 (for upload_time our decision). */
     public record Field(String name, Kind kind, boolean required) {}
 
     /** One message as sent; {@code reason} is the dead letter it must cause, null for a valid message. */
