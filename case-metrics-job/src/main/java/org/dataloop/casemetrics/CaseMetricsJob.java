@@ -121,7 +121,11 @@ public final class CaseMetricsJob implements JobDefinition {
                 : WatermarkStrategy.forGenerator(ctx -> new IdleWatermarks<>());
         SingleOutputStreamOperator<CaseChunk> chunks = io.read(new CaseChunkParser(), Duration.ZERO)
                 .assignTimestampsAndWatermarks(caseTime.withTimestampAssigner((c, ts) -> c.startTs))
-                .uid("case-time").name("case time");
+                .uid("case-time").name("case time")
+                .keyBy(c -> c.caseId, Types.STRING)
+                .process(new CaseOwnerFunction(options.job(), retention), TypeInformation.of(CaseChunk.class))
+                .uid("case-owner").name("one car per case");
+        io.deadLetters(chunks.getSideOutput(CaseOwnerFunction.CONFLICTS));
 
         // still partitioned by car from the de-duplication (enrichment and filter are forward): no second shuffle
         SingleOutputStreamOperator<EnrichedHeartbeat> contextHeartbeats = enriched
