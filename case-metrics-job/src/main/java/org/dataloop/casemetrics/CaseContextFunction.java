@@ -87,16 +87,22 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
     }
 
     @Override
-    public void open(Configuration parameters) {
+    public void open(Configuration parameters) throws Exception {
         zoneId = ZoneId.of(zone);
         openSegment = getRuntimeContext().getState(new ValueStateDescriptor<>("open-segment", Types.POJO(ContextSegment.class)));
         closedSegments = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("closed-segments", Types.LONG, Types.POJO(ContextSegment.class)));
         cases = getRuntimeContext().getMapState(new MapStateDescriptor<>("cases", Types.STRING, Types.POJO(CaseState.class)));
-        dims = new DimensionCache(dimensionTables, List.of(DimensionDef.DIM_ORDER), dimRefresh);
+        dims = new DimensionCache(dimensionTables, List.of(DimensionDef.DIM_ORDER), dimRefresh,
+                getRuntimeContext().getMetricGroup().addGroup("dataloop"));
         duplicates = JobCounter.register(getRuntimeContext(), JobCounter.DUPLICATES_DROPPED, "stream", "case_mapping");
         beyondRetention = JobCounter.register(getRuntimeContext(), CASES_BEYOND_RETENTION, "stream", "case_mapping");
         late = JobCounter.register(getRuntimeContext(), JobCounter.LATE_RECORDS, "stream", "case_mapping");
+    }
+
+    @Override
+    public void close() {
+        if (dims != null) dims.close();
     }
 
     /** A heartbeat (de-duplicated, enriched, not behind the heartbeat watermark): extends the car's context. */

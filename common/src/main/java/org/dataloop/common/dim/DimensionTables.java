@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -28,11 +29,13 @@ public final class DimensionTables implements Serializable {
     private final Map<String, String> files;
     private final PaimonTables lake;
     private final Map<String, String> lakeNames;
+    private final Duration firstLoadTimeout;
 
-    private DimensionTables(Map<String, String> files, PaimonTables lake, Map<String, String> lakeNames) {
+    DimensionTables(Map<String, String> files, PaimonTables lake, Map<String, String> lakeNames, Duration firstLoadTimeout) {
         this.files = files;
         this.lake = lake;
         this.lakeNames = lakeNames;
+        this.firstLoadTimeout = firstLoadTimeout;
     }
 
     public static DimensionTables fromOptions(JobOptions options, List<DimensionDef> dims) {
@@ -43,7 +46,14 @@ public final class DimensionTables implements Serializable {
             names.put(d.name(), options.get(d.nameOption()));
         }
         boolean useLake = !options.replay() && options.getOptional(CommonOptions.PAIMON_WAREHOUSE).isPresent();
-        return new DimensionTables(files, useLake ? PaimonTables.fromOptions(options) : null, names);
+        // a snapshot file that cannot be read will not become readable: a replay fails at once
+        return new DimensionTables(files, useLake ? PaimonTables.fromOptions(options) : null, names,
+                options.replay() ? Duration.ZERO : options.get(CommonOptions.DIM_FIRST_LOAD_TIMEOUT));
+    }
+
+    /** How long a task retries its first load before it fails ({@code --dim.first-load-timeout}). */
+    public Duration firstLoadTimeout() {
+        return firstLoadTimeout;
     }
 
     /** The table's rows by {@link DimensionDef#key}; empty when the job has no source for it. */

@@ -34,8 +34,13 @@ public final class HeartbeatEnricher extends RichMapFunction<Heartbeat, Enriched
     }
 
     @Override
-    public void open(Configuration parameters) {
-        dims = new DimensionCache(tables, DIMENSIONS, refresh);
+    public void open(Configuration parameters) throws Exception {
+        dims = new DimensionCache(tables, DIMENSIONS, refresh, getRuntimeContext().getMetricGroup().addGroup("dataloop"));
+    }
+
+    @Override
+    public void close() {
+        if (dims != null) dims.close();
     }
 
     @Override
