@@ -48,6 +48,7 @@ public final class ApplyDdl {
         }
         List<String> statements;
         String url;
+        Properties props;
         try {
             statements = DdlScript.statements(variables(options));
             if (print) {
@@ -55,13 +56,13 @@ public final class ApplyDdl {
                 return 0;
             }
             url = jdbcUrl(options);
+            props = new Properties();
+            props.setProperty("user", options.get(LakeToDorisOptions.USER));
+            props.setProperty("password", DorisPassword.resolve(options));
         } catch (RuntimeException e) {
             err.println("error: " + job.name() + ": " + e.getMessage());
             return 2;
         }
-        Properties props = new Properties();
-        props.setProperty("user", options.get(LakeToDorisOptions.USER));
-        props.setProperty("password", DorisPassword.resolve(options));
         try (Connection c = DriverManager.getConnection(url, props); Statement st = c.createStatement()) {
             for (String sql : statements) {
                 out.println("-- " + sql.lines().findFirst().orElse(sql));

@@ -43,7 +43,7 @@ public final class LakeToDorisOptions {
             .withDescription("File holding the Doris password (e.g. a mounted Secret); unset reads the environment variable of doris.password-env.");
     public static final ConfigOption<String> PASSWORD_ENV = ConfigOptions.key("doris.password-env").stringType()
             .defaultValue("DORIS_PASSWORD")
-            .withDescription("Environment variable holding the Doris password when doris.password-file is unset (unset variable: empty password).");
+            .withDescription("Environment variable holding the Doris password when doris.password-file is unset (neither: the job does not start).");
     public static final ConfigOption<String> LABEL_PREFIX = ConfigOptions.key("doris.label-prefix").stringType()
             .defaultValue("dataloop-lake-to-doris")
             .withDescription("Base of the stream-load labels. A start without state loads under <this>-<start id>-<table id>"

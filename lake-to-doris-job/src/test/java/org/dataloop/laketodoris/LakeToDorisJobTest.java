@@ -111,7 +111,9 @@ class LakeToDorisJobTest {
         assertThat(DorisPassword.resolve(parse("--doris.password-file", file.toString()), Map.of("DORIS_PASSWORD", "env"))).isEqualTo("p@ss word");
         assertThat(DorisPassword.resolve(parse(), Map.of("DORIS_PASSWORD", "from-env"))).isEqualTo("from-env");
         assertThat(DorisPassword.resolve(parse("--doris.password-env", "MY_PW"), Map.of("MY_PW", "mine"))).isEqualTo("mine");
-        assertThat(DorisPassword.resolve(parse(), Map.of())).isEmpty();
+        assertThat(DorisPassword.resolve(parse(), Map.of("DORIS_PASSWORD", ""))).as("a user without a password").isEmpty();
+        assertThatThrownBy(() -> DorisPassword.resolve(parse(), Map.of())).isInstanceOf(OptionsException.class)
+                .hasMessage("no Doris password: mount it as a file (--doris.password-file) or set DORIS_PASSWORD (to the empty string for a user without one)");
         assertThatThrownBy(() -> DorisPassword.resolve(parse("--doris.password-file", tmp.resolve("missing").toString()), Map.of()))
                 .hasMessageContaining("--doris.password-file: cannot read");
     }
@@ -136,7 +138,7 @@ class LakeToDorisJobTest {
     }
 
     @Test
-    void applyDdlBuildsItsUrlAndVariablesAndReportsAnUnreachableFe() {
+    void applyDdlBuildsItsUrlAndVariablesAndReportsAnUnreachableFe() throws Exception {
         JobOptions o = parse("--doris.fenodes", "fe-1.doris:8030,fe-2.doris:8030", "--doris.ddl.buckets", "16");
         assertThat(ApplyDdl.jdbcUrl(o)).startsWith("jdbc:mysql://fe-1.doris:9030/");
         assertThat(ApplyDdl.variables(o)).containsEntry("buckets", "16").containsEntry("replication_num", "3")
@@ -145,8 +147,10 @@ class LakeToDorisJobTest {
         assertThatThrownBy(() -> ApplyDdl.variables(parse("--doris.ddl.replication-num", "0"))).hasMessageContaining("at least 1");
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Path pw = Files.writeString(tmp.resolve("ddl-pw"), "secret\n");
         int code = ApplyDdl.run(new LakeToDorisJob(), new String[] {"--apply-ddl", "--doris.jdbc-url",
-                "jdbc:mysql://127.0.0.1:1/?connectTimeout=2000"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+                "jdbc:mysql://127.0.0.1:1/?connectTimeout=2000", "--doris.password-file", pw.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
         assertThat(code).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Doris refused the DDL at jdbc:mysql://127.0.0.1:1/");
         assertThat(ApplyDdl.run(new LakeToDorisJob(), new String[] {"--apply-ddl"}, System.out, new PrintStream(err))).isEqualTo(2);
