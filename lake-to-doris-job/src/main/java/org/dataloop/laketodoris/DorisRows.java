@@ -9,12 +9,15 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
+import org.dataloop.common.event.DeadLetter;
 import org.dataloop.common.io.TableDef;
 import org.dataloop.common.parse.JsonParsers;
 
@@ -134,21 +137,45 @@ public final class DorisRows {
         }
     }
 
-    /** The stream operator: rows to JSON lines; {@code -U} dropped, or deleting (see {@link SyncedTable#deleteBeforeImages}). */
-    public static final class ToJsonLines implements FlatMapFunction<RowData, String> {
+    /**
+     * The stream operator: rows to JSON lines; {@code -U} dropped, or deleting (see {@link SyncedTable#deleteBeforeImages}).
+     * A row Doris would refuse ({@link DorisRefusals}, or a non-finite number) goes to {@link #REFUSED} as a dead letter,
+     * reason {@code doris_refused}, with Doris's message: the rest of the load commits.
+     */
+    public static final class ToJsonLines extends ProcessFunction<RowData, String> {
         private static final long serialVersionUID = 1L;
+        public static final OutputTag<DeadLetter> REFUSED = new OutputTag<>("doris-refused", TypeInformation.of(DeadLetter.class));
+
+        private final String job;
+        private final String table;
         private final TableDef<?> def;
         private final boolean deleteBeforeImages;
+        private final DorisRefusals refusals;
 
-        public ToJsonLines(SyncedTable table) {
+        public ToJsonLines(String job, SyncedTable table, DorisRefusals refusals) {
+            this.job = job;
+            this.table = table.id();
             this.def = table.def();
             this.deleteBeforeImages = table.deleteBeforeImages();
+            this.refusals = refusals;
         }
 
         @Override
-        public void flatMap(RowData row, Collector<String> out) {
-            String line = toJsonLine(def, row, deleteBeforeImages);
-            if (line != null) out.collect(line);
+        public void processElement(RowData row, Context ctx, Collector<String> out) throws IOException {
+            String line;
+            try {
+                line = toJsonLine(def, row, deleteBeforeImages);
+            } catch (IllegalArgumentException e) { // a non-finite number
+                ctx.output(REFUSED, DeadLetter.of(job, table, "doris_refused", e.getMessage(), row.toString()));
+                return;
+            }
+            if (line == null) return;
+            String refusal = refusals.refusal(JsonParsers.MAPPER.readTree(line), refusals.today());
+            if (refusal != null) {
+                ctx.output(REFUSED, DeadLetter.of(job, table, "doris_refused", refusal, line));
+                return;
+            }
+            out.collect(line);
         }
     }
 

@@ -32,6 +32,7 @@ import org.apache.paimon.table.Table;
 import org.dataloop.common.config.CommonOptions;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.config.OptionsException;
+import org.dataloop.common.event.DeadLetter;
 import org.dataloop.common.io.PaimonTables;
 import org.dataloop.common.io.TableDef;
 import org.dataloop.common.ops.CountRows;
@@ -135,18 +136,28 @@ public final class LakeToDorisJob implements JobDefinition {
 
     @Override
     public void defineWorkflow(JobIO io, JobOptions options) {
-        wire(selectedTables(options), connectors.sources(io.env(), options), connectors.sinks(options), options);
+        for (DataStream<DeadLetter> refused : wire(selectedTables(options), connectors.sources(io.env(), options), connectors.sinks(options), options)) {
+            io.deadLetters(refused);
+        }
     }
 
-    /** The pipeline: each table's changelog → JSON lines ({@code -U} dropped) → counted → its Doris sink. */
-    public static void wire(List<SyncedTable> tables, Sources sources, Sinks sinks, JobOptions options) {
+    /**
+     * The pipeline: each table's changelog → JSON lines ({@code -U} dropped) → counted → its Doris sink. Returns the rows
+     * Doris would refuse, as dead letters.
+     */
+    public static List<DataStream<DeadLetter>> wire(List<SyncedTable> tables, Sources sources, Sinks sinks, JobOptions options) {
         int sinkParallelism = options.get(LakeToDorisOptions.SINK_PARALLELISM);
+        Map<String, DdlScript.CreateTable> ddl = DdlScript.tables(ApplyDdl.variables(options));
+        List<DataStream<DeadLetter>> refused = new ArrayList<>();
         for (SyncedTable table : tables) {
             String id = table.id();
             DataStream<RowData> changes = sources.open(table);
-            DataStream<String> lines = changes
-                    .flatMap(new DorisRows.ToJsonLines(table)).returns(Types.STRING)
+            DorisRefusals refusals = new DorisRefusals(ddl.get(id), options.get(LakeToDorisOptions.DDL_HISTORY_DAYS), options.zone());
+            SingleOutputStreamOperator<String> json = changes
+                    .process(new DorisRows.ToJsonLines(options.job(), table, refusals), Types.STRING)
                     .uid("to-json-" + id).name("to Doris JSON " + id);
+            refused.add(json.getSideOutput(DorisRows.ToJsonLines.REFUSED));
+            DataStream<String> lines = json;
             // each upstream row's changes go to one sink subtask, in order: the lake source runs at its own parallelism
             // (one subtask per bucket), the sink at the job's or --doris.sink-parallelism, and rows spread round-robin
             // over sink subtasks would commit in any order within a checkpoint
@@ -161,6 +172,7 @@ public final class LakeToDorisJob implements JobDefinition {
                 sink.setParallelism(sinkParallelism);
             }
         }
+        return refused;
     }
 
     /** The tables of {@code --doris.tables}, each once, in the given order. */

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.table.data.RowData;
 import org.apache.flink.types.RowKind;
-import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 import org.dataloop.common.tables.CaseMetricsTables;
@@ -55,23 +57,16 @@ class DorisRowsTest {
     }
 
     @Test
-    void updateBeforeIsSkippedUnlessItMustDelete() {
+    void updateBeforeIsSkippedUnlessItMustDelete() throws Exception {
         var def = CaseMetricsTables.DWS_DAILY_MPS_MPD;
         var before = TestRows.row(def, RowKind.UPDATE_BEFORE, "2026-11-20", "SH", "ALL", 1L, 0L, 10.0, 1.0, 0.0, 1L);
         assertThat(DorisRows.toJsonLine(def, before)).isNull();
         assertThat(DorisRows.toJsonLine(def, before, true)).contains("\"__DORIS_DELETE_SIGN__\":1");
 
-        List<String> out = new ArrayList<>();
-        Collector<String> collector = new Collector<>() {
-            @Override public void collect(String record) { out.add(record); }
-            @Override public void close() {}
-        };
-        new DorisRows.ToJsonLines(SyncedTable.byId("dws_daily_mps_mpd")).flatMap(before, collector);
-        assertThat(out).isEmpty();
+        assertThat(toJsonLines("dws_daily_mps_mpd", before)).isEmpty();
         var caseBefore = TestRows.row(CaseMetricsTables.DWD_CASE_DETAIL, RowKind.UPDATE_BEFORE, "case-1", "car-1", "2026-01-02", 1L, 2L,
                 "collision", null, null, 3L, 1L, "SH", "PD", "r1", null, null, null, null);
-        new DorisRows.ToJsonLines(SyncedTable.byId("dwd_case_detail")).flatMap(caseBefore, collector);
-        assertThat(out).singleElement().asString().contains("\"__DORIS_DELETE_SIGN__\":1");
+        assertThat(toJsonLines("dwd_case_detail", caseBefore)).singleElement().asString().contains("\"__DORIS_DELETE_SIGN__\":1");
     }
 
     @Test
@@ -101,6 +96,17 @@ class DorisRowsTest {
                 .containsExactly("dwd_case_detail");
         for (SyncedTable t : SyncedTable.ALL) {
             if (!t.deleteBeforeImages()) assertThat(t.dorisKey()).isEqualTo(t.def().primaryKey());
+        }
+    }
+
+    /** The lines the job's operator emits for one row (a harness around {@link DorisRows.ToJsonLines}). */
+    private static List<String> toJsonLines(String table, RowData row) throws Exception {
+        var ddl = DdlScript.tables(Map.of("database", "d", "replication_num", "1", "buckets", "1", "history_days", "730"));
+        var fn = new DorisRows.ToJsonLines("lake-to-doris-job", SyncedTable.byId(table),
+                new DorisRefusals(ddl.get(table), 730, java.time.ZoneId.of("Asia/Shanghai")));
+        try (var h = ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
+            h.processElement(row, 0);
+            return h.extractOutputValues();
         }
     }
 }

@@ -83,6 +83,7 @@ class LabelPrefixIT {
         Path pw = Files.writeString(tmp.resolve("pw"), "s3cret\n");
         List<String> args = new ArrayList<>(List.of(
                 "--doris.fenodes", doris.address(), "--doris.user", "loader", "--doris.password-file", pw.toString(),
+                "--paimon.warehouse", tmp.resolve("warehouse").toUri().toString(), // for the dead letters
                 "--doris.tables", TABLE, "--doris.label-prefix", "prod-l2d", "--checkpoint.interval", "200 ms",
                 "--state.backend", "hashmap", "--parallelism", "1", "--restart.delay", "100 ms", "--restart.attempts", "2"));
         if (savepoint != null) args.addAll(List.of("--savepoint.path", savepoint));

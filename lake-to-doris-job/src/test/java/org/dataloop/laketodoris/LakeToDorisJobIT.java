@@ -177,6 +177,43 @@ class LakeToDorisJobIT {
         }
     }
 
+    /**
+     * Rows Doris in strict mode refuses (a day with no partition — a 2001 heartbeat is valid input —, a string longer
+     * than its column in bytes) would fail every load of their table after every restart. With restarts off: they are
+     * dead letters in the lake's dlq table with Doris's message, the job keeps running and the rest commits.
+     */
+    @Test
+    void rowsDorisWouldRefuseAreDeadLettersAndTheRestCommits() throws Exception {
+        try (DorisDouble doris = new DorisDouble("dataloop", "loader", PASSWORD)) {
+            JobOptions options = options(doris, "refused", "--doris.tables", "dws_daily_auto_rate", "--restart.attempts", "0");
+            PaimonTables lake = PaimonTables.fromOptions(options);
+            Object[] tooLong = auto("2026-11-20", "car-3", 10, 5, 0.1);
+            tooLong[1] = "x".repeat(129); // city_code VARCHAR(128)
+            Upstream.lake(lake, AUTO, List.of(Change.of("+I", auto("2026-11-20", "car-1", 100, 50, 1.0)),
+                    Change.of("+I", auto("2001-01-01", "car-2", 10, 10, 0.1)), Change.of("+I", tooLong)));
+
+            JobClient job = start(new LakeToDorisJob(), options);
+            try {
+                awaitRows(doris, AUTO, rows(auto("2026-11-20", "car-1", 100, 50, 1.0)));
+                List<Map<String, Object>> deadLetters = Await.until(WAIT, () -> {
+                    assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job has ended").isFalse();
+                    List<Map<String, Object>> d = lake.tableExists("dlq") ? lake.readAll("dlq") : List.of();
+                    Await.seen(d);
+                    return d.size() >= 2 ? d : null;
+                });
+                assertThat(deadLetters).hasSize(2).allSatisfy(d -> assertThat(d).containsEntry("reason", "doris_refused")
+                        .containsEntry("stream", "dws_daily_auto_rate").containsEntry("job", LakeToDorisJob.NAME));
+                assertThat(deadLetters).extracting(d -> (String) d.get("detail")).anySatisfy(m -> assertThat(m).startsWith(
+                        "no partition for this tuple: date_key=2001-01-01")).anySatisfy(m -> assertThat(m).isEqualTo(
+                        "the length of input is too long than schema. column_name: city_code; schema length: 128; actual length: 129"));
+                assertThat(doris.violations()).isEmpty();
+                assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+            } finally {
+                Await.cancelled(job);
+            }
+        }
+    }
+
     /** Fails the task once, the first time it sees a row whose first BIGINT column is the marker. */
     static final class FailOnce implements MapFunction<RowData, RowData> {
         static final AtomicBoolean FAILED = new AtomicBoolean();

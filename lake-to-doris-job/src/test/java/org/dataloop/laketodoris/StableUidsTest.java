@@ -21,8 +21,10 @@ class StableUidsTest {
 
     @Test
     void operatorUidsAreTheCommittedOnes() throws Exception {
+        java.nio.file.Path pw = java.nio.file.Files.writeString(tmp.resolve("pw"), "secret");
         JobOptions options = JobRunner.parse(new LakeToDorisJob(), new String[] {
                 "--paimon.warehouse", tmp.resolve("wh").toUri().toString(), "--doris.fenodes", "127.0.0.1:1",
+                "--doris.password-file", pw.toString(),
                 "--doris.tables", "dws_daily_auto_rate;dws_daily_mps_mpd;dwd_case_detail", "--state.backend", "hashmap"});
         PaimonTables lake = PaimonTables.fromOptions(options);
         for (SyncedTable t : LakeToDorisJob.selectedTables(options)) lake.ensureTable(t.def(), t.id());

@@ -207,10 +207,13 @@ public final class JobIO {
                 if (options.outputDir().isPresent()) break;
                 if (options.getOptional(CommonOptions.KAFKA_BOOTSTRAP).isPresent()) {
                     counted.sinkTo(KafkaIO.sink(options, def, name, def.kafkaKey(), kafkaGuarantee)).uid("kafka-" + id).name("kafka " + name);
-                } else if (options.local() && options.getOptional(CommonOptions.PAIMON_WAREHOUSE).isPresent()) {
-                    // a local run without Kafka keeps the topic as a lake table (e.g. the demo's dead letters)
+                } else if (options.getOptional(CommonOptions.PAIMON_WAREHOUSE).isPresent()) {
+                    // a job without Kafka keeps the topic as a lake table: lake-to-doris-job's dead letters, a local demo's
                     if (lake == null) lake = PaimonTables.fromOptions(options);
                     lake.sink(counted, def, name, options.job());
+                } else if (!options.local()) {
+                    throw new OptionsException("--" + CommonOptions.KAFKA_BOOTSTRAP.key() + " (or --" + CommonOptions.PAIMON_WAREHOUSE.key()
+                            + ", for a lake table) is required: " + options.job() + " writes " + def.defaultName());
                 } else {
                     notWritten(def, CommonOptions.KAFKA_BOOTSTRAP);
                 }

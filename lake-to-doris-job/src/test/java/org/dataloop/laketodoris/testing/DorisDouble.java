@@ -83,7 +83,13 @@ public final class DorisDouble implements AutoCloseable {
         }
     }
 
-    private record Schema(List<String> columns, Set<String> nullable, Set<String> dates, List<String> key) {}
+    private record Schema(List<String> columns, Set<String> nullable, Set<String> dates, List<String> key,
+            Map<String, Integer> varcharBytes, String partitionColumn) {}
+
+    /** The DDL's dynamic partitions, as the job's defaults create them: history_days back, 3 days ahead. */
+    private static final int HISTORY_DAYS = 730;
+    private static final int FUTURE_DAYS = 3;
+    private static final java.time.ZoneId DORIS_ZONE = java.time.ZoneId.of("Asia/Shanghai");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LOAD = Pattern.compile("/api/([^/]+)/([^/]+)/_stream_load");
@@ -124,16 +130,19 @@ public final class DorisDouble implements AutoCloseable {
         this.database = database;
         this.user = user;
         this.password = password;
-        var ddl = DdlScript.tables(Map.of("database", database, "replication_num", "1", "buckets", "1", "history_days", "30"));
+        var ddl = DdlScript.tables(Map.of("database", database, "replication_num", "1", "buckets", "1",
+                "history_days", String.valueOf(HISTORY_DAYS)));
         ddl.forEach((name, t) -> {
             Set<String> nullable = new TreeSet<>();
             Set<String> dates = new TreeSet<>();
+            Map<String, Integer> varcharBytes = new LinkedHashMap<>();
             for (DdlScript.Column c : t.columns()) {
                 if (c.nullable()) nullable.add(c.name());
                 if (c.type().equals("DATE")) dates.add(c.name());
+                if (c.type().startsWith("VARCHAR(")) varcharBytes.put(c.name(), Integer.parseInt(c.type().replaceAll("\\D", "")));
             }
             List<String> columns = columnOverrides.getOrDefault(name, t.columnNames());
-            schemas.put(name, new Schema(columns, nullable, dates, t.uniqueKey()));
+            schemas.put(name, new Schema(columns, nullable, dates, t.uniqueKey(), varcharBytes, t.partitionColumn()));
             tables.put(name, new LinkedHashMap<>());
             committedLog.put(name, new ArrayList<>());
         });
@@ -394,6 +403,14 @@ public final class DorisDouble implements AutoCloseable {
                     throw new IllegalArgumentException("column " + c + ": not a date: " + v);
                 }
             } else if (v.isTextual()) {
+                // strict mode: a string longer than its VARCHAR(n), counted in bytes as Doris does, fails the load
+                Integer max = schema.varcharBytes().get(c);
+                int bytes = v.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (max != null && bytes > max) {
+                    throw new IllegalArgumentException("the length of input is too long than schema. column_name: " + c
+                            + "; input_str: [" + v.asText().substring(0, Math.min(20, v.asText().length())) + "...]; schema length: " + max
+                            + "; actual length: " + bytes);
+                }
                 row.put(c, v.asText());
             } else if (v.isIntegralNumber()) {
                 row.put(c, v.asLong());
@@ -403,6 +420,14 @@ public final class DorisDouble implements AutoCloseable {
                 row.put(c, v.asBoolean());
             } else {
                 throw new IllegalArgumentException("column " + c + ": unsupported value " + v);
+            }
+        }
+        // a row must fall into a partition that exists: the dynamic ones from today - history to today + 3
+        if (schema.partitionColumn() != null && row.get(schema.partitionColumn()) != null) {
+            LocalDate day = LocalDate.parse((String) row.get(schema.partitionColumn()));
+            LocalDate today = LocalDate.now(DORIS_ZONE);
+            if (day.isBefore(today.minusDays(HISTORY_DAYS)) || day.isAfter(today.plusDays(FUTURE_DAYS))) {
+                throw new IllegalArgumentException("no partition for this tuple. tuple=" + line);
             }
         }
         Object sign = row.get(DorisRows.DELETE_SIGN);
