@@ -14,10 +14,12 @@ import org.apache.doris.flink.cfg.DorisExecutionOptions;
 import org.apache.doris.flink.cfg.DorisOptions;
 import org.apache.doris.flink.cfg.DorisReadOptions;
 import org.apache.doris.flink.sink.DorisSink;
+import org.apache.doris.flink.sink.committer.DorisCommitter;
 import org.apache.doris.flink.sink.writer.DorisAbstractWriter;
 import org.apache.doris.flink.sink.writer.DorisWriter;
 import org.apache.doris.flink.sink.writer.DorisWriterState;
 import org.apache.doris.flink.sink.writer.serializer.SimpleStringSerializer;
+import org.apache.flink.api.connector.sink2.Committer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,7 @@ public final class LabelledDorisSink extends DorisSink<String> {
     }
 
     private final DorisOptions doris;
+    private final DorisPassword.Source password;
     private final DorisReadOptions read;
     private final Loads loads;
     private final String freshPrefix;
@@ -73,9 +76,10 @@ public final class LabelledDorisSink extends DorisSink<String> {
     /**
      * @param freshPrefix the prefix of a start without state: {@link #prefix}, checked by {@link #requireValidLabels}
      */
-    public LabelledDorisSink(DorisOptions doris, DorisReadOptions read, Loads loads, String freshPrefix) {
+    public LabelledDorisSink(DorisOptions doris, DorisPassword.Source password, DorisReadOptions read, Loads loads, String freshPrefix) {
         super(doris, read, loads.withPrefix(freshPrefix), new SimpleStringSerializer());
         this.doris = doris;
+        this.password = password;
         this.read = read;
         this.loads = loads;
         this.freshPrefix = freshPrefix;
@@ -133,6 +137,21 @@ public final class LabelledDorisSink extends DorisSink<String> {
                 !isRestore ? "fresh start: this submission's start id"
                         : restored.isEmpty() ? "restored, no writer state for this subtask: this submission's start id"
                         : "restored from checkpoint " + context.getRestoredCheckpointId().orElse(-1L) + ": the prefix in its state");
-        return new DorisWriter<>(context, restored, new SimpleStringSerializer(), doris, read, loads.withPrefix(prefix));
+        return new DorisWriter<>(context, restored, new SimpleStringSerializer(), withPassword(), read, loads.withPrefix(prefix));
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // as the connector's own: its committer commits DorisCommittable, a DorisAbstractCommittable
+    public Committer createCommitter() {
+        return new DorisCommitter(withPassword(), read, loads.withPrefix(freshPrefix));
+    }
+
+    /** The connection options with the password, read here, on the task manager: the job graph never holds it. */
+    private DorisOptions withPassword() {
+        DorisOptions.Builder b = DorisOptions.builder().setFenodes(doris.getFenodes()).setAutoRedirect(doris.isAutoRedirect())
+                .setTableIdentifier(doris.getTableIdentifier()).setUsername(doris.getUsername()).setPassword(password.read());
+        if (doris.getBenodes() != null) b.setBenodes(doris.getBenodes());
+        if (doris.getJdbcUrl() != null) b.setJdbcUrl(doris.getJdbcUrl());
+        return b.build();
     }
 }

@@ -81,7 +81,8 @@ public final class LakeToDorisJob implements JobDefinition {
 
         @Override
         public Sinks sinks(JobOptions options) {
-            String password = DorisPassword.resolve(options);
+            DorisPassword.resolve(options); // a missing password stops the job here; the sinks read it on the task managers
+            DorisPassword.Source password = DorisPassword.source(options);
             String startId = LabelledDorisSink.newStartId();
             return table -> dorisSink(options, table, password, startId);
         }
@@ -285,12 +286,12 @@ public final class LakeToDorisJob implements JobDefinition {
     }
 
     /** The exactly-once Doris sink of one table, for a job built now (a new start id). */
-    public static LabelledDorisSink dorisSink(JobOptions options, SyncedTable table, String password) {
+    public static LabelledDorisSink dorisSink(JobOptions options, SyncedTable table, DorisPassword.Source password) {
         return dorisSink(options, table, password, LabelledDorisSink.newStartId());
     }
 
     /** The exactly-once Doris sink of one table; a start without state loads under the prefix of {@code startId}. */
-    public static LabelledDorisSink dorisSink(JobOptions options, SyncedTable table, String password, String startId) {
+    public static LabelledDorisSink dorisSink(JobOptions options, SyncedTable table, DorisPassword.Source password, String startId) {
         String fenodes = options.getOptional(LakeToDorisOptions.FENODES).orElseThrow(() -> new OptionsException(
                 "--" + LakeToDorisOptions.FENODES.key() + " is required"));
         String database = options.get(LakeToDorisOptions.DATABASE);
@@ -300,7 +301,7 @@ public final class LakeToDorisJob implements JobDefinition {
                 .setAutoRedirect(options.get(LakeToDorisOptions.AUTO_REDIRECT))
                 .setTableIdentifier(database + "." + name)
                 .setUsername(options.get(LakeToDorisOptions.USER))
-                .setPassword(password);
+                .setPassword(""); // read on the task managers: LabelledDorisSink
         options.getOptional(LakeToDorisOptions.BENODES).ifPresent(doris::setBenodes);
         int bufferCount = options.get(LakeToDorisOptions.BUFFER_COUNT);
         if (bufferCount < 2) throw new OptionsException("bad value for --" + LakeToDorisOptions.BUFFER_COUNT.key() + ": at least 2");
@@ -311,7 +312,7 @@ public final class LakeToDorisJob implements JobDefinition {
                 (int) options.get(LakeToDorisOptions.BUFFER_SIZE).getBytes(),
                 bufferCount,
                 (int) options.get(LakeToDorisOptions.CHECK_INTERVAL).toMillis());
-        return new LabelledDorisSink(doris.build(), DorisReadOptions.builder().build(), loads, prefix);
+        return new LabelledDorisSink(doris.build(), password, DorisReadOptions.builder().build(), loads, prefix);
     }
 
     private static String rootMessage(Throwable e) {

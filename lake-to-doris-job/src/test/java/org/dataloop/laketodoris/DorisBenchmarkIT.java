@@ -69,7 +69,7 @@ class DorisBenchmarkIT {
 
             @Override
             public LakeToDorisJob.Sinks sinks(JobOptions o) {
-                return table -> LakeToDorisJob.dorisSink(o, table, "");
+                return table -> LakeToDorisJob.dorisSink(o, table, DorisPassword.source(o));
             }
         }), options);
         env.execute("doris benchmark");

@@ -21,6 +21,9 @@ import org.dataloop.common.runtime.JobRunner;
 
 /** Options, labels, scan modes, the password and --apply-ddl's command line, without a cluster or a Doris. */
 class LakeToDorisJobTest {
+    /** Where no password is: read only when a sink starts on a task manager, which these tests never do. */
+    private static final DorisPassword.Source NO_PASSWORD = new DorisPassword.Source(null, "NO_SUCH_VARIABLE");
+
     @TempDir
     Path tmp;
 
@@ -69,7 +72,7 @@ class LakeToDorisJobTest {
         assertThat(SyncedTable.ALL.stream().map(t -> LakeToDorisJob.labelPrefix(o, "1", t)).distinct()).hasSize(4);
         assertThat(LabelledDorisSink.newStartId()).matches("\\d{17}");
         // the sink's prefix for a start without state carries the start id; the default base fits every table's labels
-        assertThat(LakeToDorisJob.dorisSink(parse("--doris.fenodes", "fe:8030"), SyncedTable.byId("dws_daily_auto_rate"), "", "20261202052013123")
+        assertThat(LakeToDorisJob.dorisSink(parse("--doris.fenodes", "fe:8030"), SyncedTable.byId("dws_daily_auto_rate"), NO_PASSWORD, "20261202052013123")
                 .freshPrefix()).isEqualTo("dataloop-lake-to-doris-20261202052013123-dws_daily_auto_rate");
     }
 
@@ -87,10 +90,10 @@ class LakeToDorisJobTest {
     @Test
     void labelsThatDorisWouldRefuseStopTheJobAtStart() {
         assertThatThrownBy(() -> LakeToDorisJob.dorisSink(parse("--doris.fenodes", "fe:8030", "--doris.label-prefix", "prod.l2d"),
-                SyncedTable.byId("dws_daily_mps_mpd"), ""))
+                SyncedTable.byId("dws_daily_mps_mpd"), NO_PASSWORD))
                 .isInstanceOf(OptionsException.class).hasMessageContaining("bad value for --doris.label-prefix");
         assertThatThrownBy(() -> LakeToDorisJob.dorisSink(parse("--doris.fenodes", "fe:8030", "--doris.label-prefix", "x".repeat(60)),
-                SyncedTable.byId("dws_daily_mps_mpd"), ""))
+                SyncedTable.byId("dws_daily_mps_mpd"), NO_PASSWORD))
                 .hasMessageContaining("at most 128");
     }
 
@@ -120,10 +123,10 @@ class LakeToDorisJobTest {
 
     @Test
     void theSinkNeedsTheFeAddress() {
-        assertThatThrownBy(() -> LakeToDorisJob.dorisSink(parse(), SyncedTable.byId("dws_daily_mps_mpd"), ""))
+        assertThatThrownBy(() -> LakeToDorisJob.dorisSink(parse(), SyncedTable.byId("dws_daily_mps_mpd"), NO_PASSWORD))
                 .hasMessageContaining("--doris.fenodes is required");
         assertThatThrownBy(() -> LakeToDorisJob.dorisSink(parse("--doris.fenodes", "fe:8030", "--doris.buffer-count", "1"),
-                SyncedTable.byId("dws_daily_mps_mpd"), "")).hasMessageContaining("--doris.buffer-count");
+                SyncedTable.byId("dws_daily_mps_mpd"), NO_PASSWORD)).hasMessageContaining("--doris.buffer-count");
     }
 
     @Test
