@@ -35,5 +35,6 @@ PROPERTIES (
     "dynamic_partition.prefix" = "p",
     "dynamic_partition.buckets" = "${buckets}",
     "dynamic_partition.replication_num" = "${replication_num}",
-    "dynamic_partition.create_history_partition" = "true"
+    "dynamic_partition.create_history_partition" = "true",
+    "dynamic_partition.time_zone" = "${timezone}"
 );

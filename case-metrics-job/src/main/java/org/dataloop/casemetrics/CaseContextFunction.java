@@ -134,9 +134,10 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
-        if (state == null && dayFinalMs(chunk) <= watermark) {
-            // its case is gone with its day (or never was): a one-chunk row would overwrite the case's row, and its
-            // count would change a final MPS/MPD row
+        boolean intoAFinalDay = state == null || chunk.startTs < state.row.startTs;
+        if (intoAFinalDay && dayFinalMs(chunk) <= watermark) {
+            // its case is gone with its day (or never was), or the chunk would move the case into a final day: a row
+            // written for it would overwrite the case's row, and its count would change a final MPS/MPD row
             late.inc();
             ctx.output(LATE, DeadLetter.of(job, "case_mapping", "late", "the case's day is final: the watermark is at "
                     + watermark + " ms", new String(RowJson.toJson(CaseMetricsTables.ODS_CASE_MAPPING, chunk, false), StandardCharsets.UTF_8)));

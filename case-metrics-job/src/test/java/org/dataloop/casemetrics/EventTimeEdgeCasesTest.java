@@ -175,6 +175,24 @@ class EventTimeEdgeCasesTest {
         }
     }
 
+    /** A chunk that would move an open case into a day that is already final: a late dead letter too. */
+    @Test
+    void aChunkThatWouldMoveACaseIntoAFinalDayIsALateDeadLetter() throws Exception {
+        try (var h = context()) {
+            long dayTwo = NEXT_DAY_START * 1000 + 3_600_000; // 01:00 of the next day
+            h.processElement2(chunk("case-1", "c1", dayTwo, dayTwo + 10_000, 100), dayTwo);
+            long dayOneFinal = NEXT_DAY_START * 1000 + RETENTION.toMillis(); // the next day stays open a day longer
+            h.processWatermark1(new Watermark(dayOneFinal));
+            int rows = h.extractOutputValues().size();
+            h.processElement2(chunk("case-1", "c0", DAY_START * 1000 + 3_600_000, dayTwo, 100), DAY_START * 1000 + 3_600_000);
+
+            assertThat(h.extractOutputValues()).as("the case keeps its day").hasSize(rows);
+            assertThat(counts(h)).as("counted once, on its day").hasSize(1);
+            assertThat(h.getSideOutput(CaseContextFunction.LATE)).singleElement()
+                    .satisfies(r -> assertThat(r.getValue().raw).contains("\"chunk_id\":\"c0\""));
+        }
+    }
+
     /**
      * realtime_metrics goes to Fluss, which is at-least-once: rows written after the last checkpoint stay there after
      * a failure. A trigger type that ends without cases must be deleted even if this run never emitted its row.

@@ -158,16 +158,20 @@ class HeartbeatFuzzIT {
             out.write('\n');
             out.write(valid.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // a line far longer than the reader's buffer, the last one, without a line end
+            out.write(valid.replace("\"speed\":36", "\"speed\":36,\"city\":\"" + "x".repeat(200_000) + "\"")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobRunner.definePipeline(env, new HeartbeatJob(), JobRunner.parse(new HeartbeatJob(), new String[] {
                 "--local", "--input.heartbeat", file.toString(), "--output.dir", tmp.resolve("out").toString(), "--state.backend", "hashmap"}));
         env.execute("a replay with a line that is not UTF-8");
         List<Map<String, Object>> deadLetters = ReplayFiles.lines(tmp.resolve("out").resolve("dlq.jsonl"));
-        assertThat(deadLetters).singleElement().satisfies(d -> {
-            assertThat(d).containsEntry("reason", "malformed_json").containsEntry("detail", "not valid UTF-8");
-            assertThat((String) d.get("raw")).startsWith("{\"car_id\":\"car-\ufffd\"");
-        });
+        assertThat(deadLetters).hasSize(2);
+        assertThat(deadLetters.get(0)).containsEntry("reason", "malformed_json").containsEntry("detail", "not valid UTF-8");
+        assertThat((String) deadLetters.get(0).get("raw")).startsWith("{\"car_id\":\"car-\ufffd\"");
+        assertThat(deadLetters.get(1)).containsEntry("reason", "bad_value")
+                .containsEntry("detail", "city must have at most 128 bytes in UTF-8, has more");
         assertThat(ReplayFiles.lines(tmp.resolve("out").resolve("ods_heartbeat.jsonl"))).singleElement()
                 .satisfies(r -> assertThat(r).containsEntry("car_id", "car-1"));
     }

@@ -82,7 +82,9 @@ public final class ApplyDdl {
                 "database", options.get(LakeToDorisOptions.DATABASE),
                 "replication_num", positive(options, LakeToDorisOptions.DDL_REPLICATION),
                 "buckets", positive(options, LakeToDorisOptions.DDL_BUCKETS),
-                "history_days", positive(options, LakeToDorisOptions.DDL_HISTORY_DAYS));
+                "history_days", positive(options, LakeToDorisOptions.DDL_HISTORY_DAYS),
+                // the dynamic partitions follow the fleet's days, whatever the FE's time zone (DorisRefusals checks the same)
+                "timezone", options.zone().getId());
     }
 
     private static String positive(JobOptions options, org.apache.flink.configuration.ConfigOption<Integer> o) {

@@ -49,8 +49,9 @@ public final class DdlScript {
             String name = m.group(1);
             String value = variables.get(name);
             if (value == null) throw new IllegalArgumentException("DDL variable ${" + name + "} has no value");
-            if (!value.matches("[A-Za-z0-9_]+")) {
-                throw new IllegalArgumentException("DDL variable ${" + name + "}: '" + value + "' is not an identifier or a number");
+            // identifiers, numbers and time zones (Asia/Shanghai, UTC+08:00): nothing that can end a quoted value
+            if (!value.matches("[A-Za-z0-9_/+:-]+")) {
+                throw new IllegalArgumentException("DDL variable ${" + name + "}: '" + value + "' is not an identifier, a number or a time zone");
             }
             m.appendReplacement(sb, Matcher.quoteReplacement(value));
         }

@@ -68,6 +68,17 @@ public final class DorisRows {
 
     /** As {@link #toJsonLine(TableDef, RowData)}, with {@link #action(RowKind, boolean)}'s choice for {@code -U}. */
     public static String toJsonLine(TableDef<?> def, RowData row, boolean deleteBeforeImages) {
+        return toJsonLine(def, row, deleteBeforeImages, false);
+    }
+
+    /** A row with a non-finite number, which Doris's JSON reader cannot load. */
+    static final class NonFinite extends IllegalArgumentException {
+        NonFinite(String message) {
+            super(message);
+        }
+    }
+
+    private static String toJsonLine(TableDef<?> def, RowData row, boolean deleteBeforeImages, boolean nonFiniteAsText) {
         Action action = action(row.getRowKind(), deleteBeforeImages);
         if (action == Action.SKIP) return null;
         List<? extends TableDef.Column<?>> columns = def.columns();
@@ -92,10 +103,12 @@ public final class DorisRows {
                     case DOUBLE -> {
                         double d = row.getDouble(i);
                         if (!Double.isFinite(d)) {
-                            throw new IllegalArgumentException(def.defaultName() + "." + c.name() + " is " + d
+                            if (!nonFiniteAsText) throw new NonFinite(def.defaultName() + "." + c.name() + " is " + d
                                     + ": Doris cannot load a non-finite number");
+                            g.writeString(Double.toString(d));
+                        } else {
+                            g.writeNumber(d);
                         }
-                        g.writeNumber(d);
                     }
                     case BOOLEAN -> g.writeBoolean(row.getBoolean(i));
                     case DATE -> g.writeString(LocalDate.ofEpochDay(row.getInt(i)).toString());
@@ -165,8 +178,8 @@ public final class DorisRows {
             String line;
             try {
                 line = toJsonLine(def, row, deleteBeforeImages);
-            } catch (IllegalArgumentException e) { // a non-finite number
-                ctx.output(REFUSED, DeadLetter.of(job, table, "doris_refused", e.getMessage(), row.toString()));
+            } catch (NonFinite e) {
+                ctx.output(REFUSED, DeadLetter.of(job, table, "doris_refused", e.getMessage(), toJsonLine(def, row, deleteBeforeImages, true)));
                 return;
             }
             if (line == null) return;

@@ -19,7 +19,7 @@ import org.dataloop.common.io.TableDef;
 /** The shipped Doris DDL: splitting, variables, and that every table has exactly the columns the job sends. */
 class DdlScriptTest {
     private static final Map<String, String> VARS = Map.of("database", "dataloop", "replication_num", "3", "buckets", "8",
-            "history_days", "730");
+            "history_days", "730", "timezone", "Asia/Shanghai");
 
     @Test
     void splitsOnSemicolonsOutsideQuotesAndComments() {
@@ -35,7 +35,7 @@ class DdlScriptTest {
         assertThat(DdlScript.substitute("a ${buckets} b ${database}", VARS)).isEqualTo("a 8 b dataloop");
         assertThatThrownBy(() -> DdlScript.substitute("${nope}", VARS)).hasMessageContaining("${nope} has no value");
         assertThatThrownBy(() -> DdlScript.substitute("${database}", Map.of("database", "x`; DROP TABLE y")))
-                .hasMessageContaining("is not an identifier or a number");
+                .hasMessageContaining("is not an identifier, a number or a time zone");
         assertThatThrownBy(() -> DdlScript.substitute("${Bad}", VARS)).hasMessageContaining("malformed variable");
     }
 

@@ -53,7 +53,7 @@ class DorisBenchmarkIT {
     private static JobOptions options(DorisDouble doris, String interval) throws java.io.IOException {
         // refused rows would go to the lake's dlq table; the generated rows have none
         String warehouse = java.nio.file.Files.createTempDirectory("doris-bench").toUri().toString();
-        return JobRunner.parse(new LakeToDorisJob(), new String[] {"--doris.fenodes", doris.address(), "--doris.user", "loader",
+        return JobRunner.parse(new LakeToDorisJob(), new String[] {"--doris.fenodes", doris.address(), "--doris.ddl.history-days", String.valueOf(DorisDouble.HISTORY_DAYS), "--doris.user", "loader",
                 "--paimon.warehouse", warehouse,
                 "--doris.tables", "dws_daily_mps_mpd", "--checkpoint.interval", interval, "--state.backend", "hashmap",
                 "--parallelism", "1", "--restart.attempts", "0"});

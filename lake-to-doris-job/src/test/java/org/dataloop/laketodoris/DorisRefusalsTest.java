@@ -15,7 +15,7 @@ import org.dataloop.common.parse.JsonParsers;
 class DorisRefusalsTest {
     private static final LocalDate TODAY = LocalDate.of(2026, 12, 2);
     private final DorisRefusals refusals = new DorisRefusals(
-            DdlScript.tables(Map.of("database", "d", "replication_num", "1", "buckets", "1", "history_days", "730")).get("dws_daily_auto_rate"),
+            DdlScript.tables(Map.of("database", "d", "replication_num", "1", "buckets", "1", "history_days", "730", "timezone", "Asia/Shanghai")).get("dws_daily_auto_rate"),
             730, ZoneId.of("Asia/Shanghai"));
 
     private static JsonNode row(String date, String city, String car) throws Exception {

@@ -91,7 +91,7 @@ class DorisSinkIT {
     private StreamExecutionEnvironment environment(DorisDouble doris, boolean unbounded, String... extra) throws Exception {
         Path pw = Files.writeString(tmp.resolve("pw"), "s3cret\n");
         List<String> args = new ArrayList<>(List.of(
-                "--doris.fenodes", doris.address(), "--doris.user", "loader", "--doris.password-file", pw.toString(),
+                "--doris.fenodes", doris.address(), "--doris.ddl.history-days", String.valueOf(DorisDouble.HISTORY_DAYS), "--doris.user", "loader", "--doris.password-file", pw.toString(),
                 "--paimon.warehouse", tmp.resolve("warehouse").toUri().toString(), // for the dead letters
                 "--doris.tables", TABLE, "--checkpoint.interval", "200 ms", "--state.backend", "hashmap",
                 "--parallelism", "1", "--restart.delay", "100 ms"));

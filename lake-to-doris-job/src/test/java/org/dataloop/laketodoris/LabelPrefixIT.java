@@ -82,7 +82,7 @@ class LabelPrefixIT {
     private JobClient start(DorisDouble doris, List<Object[]> rows, String savepoint) throws Exception {
         Path pw = Files.writeString(tmp.resolve("pw"), "s3cret\n");
         List<String> args = new ArrayList<>(List.of(
-                "--doris.fenodes", doris.address(), "--doris.user", "loader", "--doris.password-file", pw.toString(),
+                "--doris.fenodes", doris.address(), "--doris.ddl.history-days", String.valueOf(DorisDouble.HISTORY_DAYS), "--doris.user", "loader", "--doris.password-file", pw.toString(),
                 "--paimon.warehouse", tmp.resolve("warehouse").toUri().toString(), // for the dead letters
                 "--doris.tables", TABLE, "--doris.label-prefix", "prod-l2d", "--checkpoint.interval", "200 ms",
                 "--state.backend", "hashmap", "--parallelism", "1", "--restart.delay", "100 ms", "--restart.attempts", "2"));

@@ -223,7 +223,7 @@ class LakeToDorisFailoverIT {
     private JobOptions options(DorisDouble doris) throws Exception {
         Path pw = Files.writeString(tmp.resolve("doris-password"), PASSWORD + "\n");
         return JobRunner.parse(new LakeToDorisJob(), new String[] {
-                "--doris.fenodes", doris.address(),
+                "--doris.fenodes", doris.address(), "--doris.ddl.history-days", String.valueOf(DorisDouble.HISTORY_DAYS),
                 "--doris.user", "loader",
                 "--doris.password-file", pw.toString(),
                 "--paimon.warehouse", tmp.resolve("warehouse").toUri().toString(),

@@ -1,7 +1,7 @@
 package org.dataloop.common.io;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -170,7 +170,7 @@ public final class ReplayFileSource implements Source<byte[], ReplayFileSource.S
         private boolean noMoreSplits;
         private String stream;
         private long linesRead;
-        private InputStream lines;
+        private LineReader lines;
         private boolean stopped;
         private CompletableFuture<Void> waiting;
 
@@ -192,7 +192,7 @@ public final class ReplayFileSource implements Source<byte[], ReplayFileSource.S
                 if (next == null) return noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
                 open(next);
             }
-            byte[] line = linesRead < source.stopAfter ? readLine(lines) : null;
+            byte[] line = linesRead < source.stopAfter ? lines.next() : null;
             if (line == null) {
                 if (source.stopAfter != Long.MAX_VALUE) {
                     stopped = true;
@@ -211,22 +211,8 @@ public final class ReplayFileSource implements Source<byte[], ReplayFileSource.S
         private void open(Split split) throws IOException {
             stream = split.stream;
             linesRead = 0;
-            lines = new BufferedInputStream(Files.newInputStream(Path.of(source.file)));
-            while (linesRead < split.linesRead && readLine(lines) != null) linesRead++;
-        }
-
-        /**
-         * The next line's bytes without its end ({@code \n} or {@code \r\n}), or null at the end of the file. Bytes, not
-         * text: a line that is not valid UTF-8 becomes a dead letter, as from Kafka, instead of failing the read.
-         */
-        private static byte[] readLine(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-            int b;
-            while ((b = in.read()) != -1 && b != '\n') line.write(b);
-            if (b == -1 && line.size() == 0) return null;
-            byte[] bytes = line.toByteArray();
-            int n = bytes.length;
-            return n > 0 && bytes[n - 1] == '\r' ? Arrays.copyOf(bytes, n - 1) : bytes;
+            lines = new LineReader(Files.newInputStream(Path.of(source.file)));
+            while (linesRead < split.linesRead && lines.next() != null) linesRead++;
         }
 
         @Override
@@ -325,6 +311,56 @@ public final class ReplayFileSource implements Source<byte[], ReplayFileSource.S
                 }
             }
             return pending;
+        }
+    }
+
+    /**
+     * The lines of a file as bytes, without their ends ({@code \n} or {@code \r\n}). Bytes, not text: a line that is
+     * not valid UTF-8 becomes a dead letter, as from Kafka, instead of failing the read.
+     */
+    private static final class LineReader implements Closeable {
+        private final InputStream in;
+        private final byte[] buffer = new byte[1 << 16];
+        private int pos;
+        private int limit;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line, or null at the end of the file. */
+        byte[] next() throws IOException {
+            ByteArrayOutputStream longLine = null;
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(buffer);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        return longLine == null ? null : withoutCr(longLine.toByteArray());
+                    }
+                }
+                int start = pos;
+                while (pos < limit && buffer[pos] != '\n') pos++;
+                if (pos < limit) { // found the end of the line
+                    byte[] tail = Arrays.copyOfRange(buffer, start, pos++);
+                    if (longLine == null) return withoutCr(tail);
+                    longLine.write(tail);
+                    return withoutCr(longLine.toByteArray());
+                }
+                if (longLine == null) longLine = new ByteArrayOutputStream(2 * (limit - start) + 16);
+                longLine.write(buffer, start, limit - start);
+            }
+        }
+
+        private static byte[] withoutCr(byte[] line) {
+            int n = line.length;
+            return n > 0 && line[n - 1] == '\r' ? Arrays.copyOf(line, n - 1) : line;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

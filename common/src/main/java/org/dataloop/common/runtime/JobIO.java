@@ -207,8 +207,8 @@ public final class JobIO {
                 if (options.outputDir().isPresent()) break;
                 if (options.getOptional(CommonOptions.KAFKA_BOOTSTRAP).isPresent()) {
                     counted.sinkTo(KafkaIO.sink(options, def, name, def.kafkaKey(), kafkaGuarantee)).uid("kafka-" + id).name("kafka " + name);
-                } else if (options.getOptional(CommonOptions.PAIMON_WAREHOUSE).isPresent()) {
-                    // a job without Kafka keeps the topic as a lake table: lake-to-doris-job's dead letters, a local demo's
+                } else if (options.getOptional(CommonOptions.PAIMON_WAREHOUSE).isPresent() && (def == DeadLetterTable.DEF || options.local())) {
+                    // without Kafka, dead letters (of any job) and a local demo's topics are kept as a lake table
                     if (lake == null) lake = PaimonTables.fromOptions(options);
                     lake.sink(counted, def, name, options.job());
                 } else if (!options.local()) {

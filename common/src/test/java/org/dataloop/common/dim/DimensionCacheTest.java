@@ -66,7 +66,7 @@ class DimensionCacheTest {
         Await.until(Duration.ofSeconds(30), () -> metrics.gauges.containsKey("dimension_load_failures")
                 && metrics.value("dimension_load_failures") >= 1 ? true : null);
         assertThat(opening).isNotDone(); // open() is still retrying: the task has not started processing
-        Files.writeString(file, "{\"car_id\":\"car-1\",\"car_type\":\"robotaxi\",\"car_model\":\"M1\"}\n");
+        writeAtOnce(file, "{\"car_id\":\"car-1\",\"car_type\":\"robotaxi\",\"car_model\":\"M1\"}\n");
         try (DimensionCache cache = opening.get(30, TimeUnit.SECONDS)) {
             assertThat(cache.get(DimensionDef.DIM_CAR, "car-1")).containsEntry("car_model", "M1");
         }
@@ -79,7 +79,7 @@ class DimensionCacheTest {
         Gauges metrics = new Gauges();
         try (DimensionCache cache = new DimensionCache(carsFrom(file, Duration.ofMinutes(1)), List.of(DimensionDef.DIM_CAR),
                 Duration.ZERO, metrics)) {
-            Files.writeString(file, "{\"car_id\":\"car-1\",\"car_type\":\"robotaxi\",\"car_model\":\"M2\"}\n");
+            writeAtOnce(file, "{\"car_id\":\"car-1\",\"car_type\":\"robotaxi\",\"car_model\":\"M2\"}\n");
             Await.until(Duration.ofSeconds(30), () -> "M2".equals(cache.get(DimensionDef.DIM_CAR, "car-1").get("car_model")) ? true : null);
             Files.delete(file); // a failed reload keeps the last good rows
             Await.until(Duration.ofSeconds(30), () -> {
@@ -88,5 +88,11 @@ class DimensionCacheTest {
             });
             assertThat(cache.get(DimensionDef.DIM_CAR, "car-1")).containsEntry("car_model", "M2");
         }
+    }
+
+    /** Writes aside and moves: a reload running meanwhile never reads a half-written (or empty) file. */
+    private void writeAtOnce(Path file, String content) throws Exception {
+        Path aside = Files.writeString(dir.resolve(file.getFileName() + ".tmp"), content);
+        Files.move(aside, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -86,8 +86,11 @@ public final class DorisDouble implements AutoCloseable {
     private record Schema(List<String> columns, Set<String> nullable, Set<String> dates, List<String> key,
             Map<String, Integer> varcharBytes, String partitionColumn) {}
 
-    /** The DDL's dynamic partitions, as the job's defaults create them: history_days back, 3 days ahead. */
-    private static final int HISTORY_DAYS = 730;
+    /**
+     * The DDL's dynamic partitions: {@value #HISTORY_DAYS} days back (a century, so that the tests' fixed dates never
+     * fall out as the years pass; the tests run the job with the same {@code --doris.ddl.history-days}), 3 days ahead.
+     */
+    public static final int HISTORY_DAYS = 36_500;
     private static final int FUTURE_DAYS = 3;
     private static final java.time.ZoneId DORIS_ZONE = java.time.ZoneId.of("Asia/Shanghai");
 
@@ -131,7 +134,7 @@ public final class DorisDouble implements AutoCloseable {
         this.user = user;
         this.password = password;
         var ddl = DdlScript.tables(Map.of("database", database, "replication_num", "1", "buckets", "1",
-                "history_days", String.valueOf(HISTORY_DAYS)));
+                "history_days", String.valueOf(HISTORY_DAYS), "timezone", DORIS_ZONE.getId()));
         ddl.forEach((name, t) -> {
             Set<String> nullable = new TreeSet<>();
             Set<String> dates = new TreeSet<>();
