@@ -74,7 +74,7 @@ class CaseMappingFuzzIT {
         try {
             // the heartbeats only once every chunk is read: a chunk read after the heartbeats have closed its window is
             // late, and 10,000 more chunks must not change which chunks are (as in production, cases come first)
-            Await.until(WAIT, () -> count(job.getAccumulators().get(), JobCounter.RECORDS_IN, "case_mapping") == messages.size() ? true : null);
+            Await.until(WAIT, () -> FuzzRecords.count(job.getAccumulators().get(), JobCounter.RECORDS_IN, "case_mapping") == messages.size() ? true : null);
             KAFKA.produceAll("heartbeat-fuzz", CaseTestData.e2eHeartbeats());
 
             List<ConsumerRecord<String, String>> deadLetters = Await.until(WAIT, () -> {
@@ -90,11 +90,11 @@ class CaseMappingFuzzIT {
             Map<String, Object> counters = Await.until(WAIT, () -> {
                 Map<String, Object> c = job.getAccumulators().get();
                 Await.seen(c);
-                return count(c, JobCounter.RECORDS_IN, "case_mapping") == messages.size()
-                        && count(c, JobCounter.ROWS_OUT, "ods_case_mapping") == 5 ? c : null;
+                return FuzzRecords.count(c, JobCounter.RECORDS_IN, "case_mapping") == messages.size()
+                        && FuzzRecords.count(c, JobCounter.ROWS_OUT, "ods_case_mapping") == 5 ? c : null;
             });
             assertThat(FuzzRecords.deadLetterCount(counters)).isEqualTo(BAD);
-            assertThat(count(counters, JobCounter.DUPLICATES_DROPPED, "case_mapping")).isEqualTo(1);
+            assertThat(FuzzRecords.count(counters, JobCounter.DUPLICATES_DROPPED, "case_mapping")).isEqualTo(1);
 
             // the scenario's results, as without the bad chunks
             List<Map<String, Object>> metrics = Await.until(WAIT, () -> {
@@ -110,10 +110,5 @@ class CaseMappingFuzzIT {
         } finally {
             Await.cancelled(job);
         }
-    }
-
-    private static long count(Map<String, Object> counters, String name, String value) {
-        Object n = counters.get(JobCounter.accumulatorName(name, value));
-        return n == null ? 0 : (Long) n;
     }
 }

@@ -118,13 +118,13 @@ class HeartbeatFuzzIT {
             Map<String, Object> counters = Await.until(WAIT, () -> {
                 Map<String, Object> c = job.getAccumulators().get();
                 Await.seen(c);
-                return count(c, JobCounter.RECORDS_IN, "heartbeat") == messages.size()
-                        && count(c, JobCounter.ROWS_OUT, "ods_heartbeat") == 6001 ? c : null;
+                return FuzzRecords.count(c, JobCounter.RECORDS_IN, "heartbeat") == messages.size()
+                        && FuzzRecords.count(c, JobCounter.ROWS_OUT, "ods_heartbeat") == 6001 ? c : null;
             });
-            long in = count(counters, JobCounter.RECORDS_IN, "heartbeat");
+            long in = FuzzRecords.count(counters, JobCounter.RECORDS_IN, "heartbeat");
             long dead = FuzzRecords.deadLetterCount(counters);
-            long dropped = count(counters, JobCounter.DUPLICATES_DROPPED, "heartbeat");
-            long written = count(counters, JobCounter.ROWS_OUT, "ods_heartbeat");
+            long dropped = FuzzRecords.count(counters, JobCounter.DUPLICATES_DROPPED, "heartbeat");
+            long written = FuzzRecords.count(counters, JobCounter.ROWS_OUT, "ods_heartbeat");
             assertThat(in).isEqualTo(messages.size());
             assertThat(dead).isEqualTo(BAD);
             assertThat(dropped).isEqualTo(duplicates);
@@ -174,10 +174,5 @@ class HeartbeatFuzzIT {
                 .containsEntry("detail", "city must have at most 128 bytes in UTF-8, has more");
         assertThat(ReplayFiles.lines(tmp.resolve("out").resolve("ods_heartbeat.jsonl"))).singleElement()
                 .satisfies(r -> assertThat(r).containsEntry("car_id", "car-1"));
-    }
-
-    private static long count(Map<String, Object> counters, String name, String value) {
-        Object n = counters.get(JobCounter.accumulatorName(name, value));
-        return n == null ? 0 : (Long) n;
     }
 }

@@ -28,7 +28,7 @@ public final class DorisRefusals implements Serializable {
     private final Map<String, Integer> varcharBytes;
     private final String partitionColumn;
     private final int historyDays;
-    private final String zone;
+    private final ZoneId zone;
 
     DorisRefusals(DdlScript.CreateTable ddl, int historyDays, ZoneId zone) {
         this.table = ddl.table();
@@ -40,7 +40,7 @@ public final class DorisRefusals implements Serializable {
         }
         this.partitionColumn = ddl.partitionColumn();
         this.historyDays = historyDays;
-        this.zone = zone.getId();
+        this.zone = zone;
     }
 
     /** Doris's message for the first rule the JSON line's row breaks, or null when Doris takes it. */
@@ -65,6 +65,6 @@ public final class DorisRefusals implements Serializable {
 
     /** Today in the fleet time zone, where Doris's dynamic partitions are laid out. */
     public LocalDate today() {
-        return LocalDate.now(ZoneId.of(zone));
+        return LocalDate.now(zone);
     }
 }

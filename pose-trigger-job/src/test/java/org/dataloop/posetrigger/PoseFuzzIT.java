@@ -93,11 +93,11 @@ class PoseFuzzIT {
             Map<String, Object> counters = Await.until(WAIT, () -> {
                 Map<String, Object> c = job.getAccumulators().get();
                 Await.seen(c);
-                return count(c, JobCounter.RECORDS_IN, "pose") == messages.size()
-                        && count(c, JobCounter.ROWS_OUT, "ods_pose") == valid.size() ? c : null;
+                return FuzzRecords.count(c, JobCounter.RECORDS_IN, "pose") == messages.size()
+                        && FuzzRecords.count(c, JobCounter.ROWS_OUT, "ods_pose") == valid.size() ? c : null;
             });
             assertThat(FuzzRecords.deadLetterCount(counters)).isEqualTo(BAD);
-            assertThat(count(counters, JobCounter.DUPLICATES_DROPPED, "pose")).isZero();
+            assertThat(FuzzRecords.count(counters, JobCounter.DUPLICATES_DROPPED, "pose")).isZero();
 
             // the triggers: each injected brake exactly once, as without the bad samples
             Set<String> expected = new HashSet<>();
@@ -117,10 +117,5 @@ class PoseFuzzIT {
         } finally {
             Await.cancelled(job);
         }
-    }
-
-    private static long count(Map<String, Object> counters, String name, String value) {
-        Object n = counters.get(JobCounter.accumulatorName(name, value));
-        return n == null ? 0 : (Long) n;
     }
 }

@@ -102,6 +102,12 @@ public final class FuzzRecords {
         return byMutation;
     }
 
+    /** One of the job's counters, from its accumulators (0 before its first increment). */
+    public static long count(Map<String, Object> counters, String name, String value) {
+        Object n = counters.get(JobCounter.accumulatorName(name, value));
+        return n == null ? 0 : (Long) n;
+    }
+
     /** The job's dead letters of every reason, from its accumulators. */
     public static long deadLetterCount(Map<String, Object> counters) {
         return counters.entrySet().stream().filter(e -> e.getKey().startsWith(JobCounter.DEAD_LETTERS + "."))
