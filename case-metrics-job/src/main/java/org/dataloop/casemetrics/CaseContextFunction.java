@@ -20,7 +20,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import org.dataloop.common.dim.DimensionCache;
+import org.dataloop.common.dim.DimensionLookup;
 import org.dataloop.common.dim.DimensionDef;
 import org.dataloop.common.dim.DimensionTables;
 import org.dataloop.common.event.CaseChunk;
@@ -72,7 +72,7 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
     private transient ValueState<ContextSegment> openSegment;
     private transient MapState<Long, ContextSegment> closedSegments;
     private transient MapState<String, CaseState> cases;
-    private transient DimensionCache dims;
+    private transient DimensionLookup orders;
     private transient JobCounter duplicates;
     private transient JobCounter beyondRetention;
     private transient JobCounter late;
@@ -93,7 +93,8 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
         closedSegments = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("closed-segments", Types.LONG, Types.POJO(ContextSegment.class)));
         cases = getRuntimeContext().getMapState(new MapStateDescriptor<>("cases", Types.STRING, Types.POJO(CaseState.class)));
-        dims = new DimensionCache(dimensionTables, List.of(DimensionDef.DIM_ORDER), dimRefresh,
+        // dim_order grows with every order ever placed: looked up by key, not held whole
+        orders = new DimensionLookup(dimensionTables, DimensionDef.DIM_ORDER, dimensionTables.lookupCacheRows(), dimRefresh,
                 getRuntimeContext().getMetricGroup().addGroup("dataloop"));
         duplicates = JobCounter.register(getRuntimeContext(), JobCounter.DUPLICATES_DROPPED, "stream", "case_mapping");
         beyondRetention = JobCounter.register(getRuntimeContext(), CASES_BEYOND_RETENTION, "stream", "case_mapping");
@@ -102,7 +103,7 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
 
     @Override
     public void close() {
-        if (dims != null) dims.close();
+        if (orders != null) orders.close();
     }
 
     /** A heartbeat (de-duplicated, enriched, not behind the heartbeat watermark): extends the car's context. */
@@ -279,7 +280,7 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
             row.taskId = null;
             row.contextTsSecond = null;
         }
-        Map<String, Object> order = row.taskId == null ? null : dims.get(DimensionDef.DIM_ORDER, row.taskId);
+        Map<String, Object> order = row.taskId == null ? null : orders.get(row.taskId);
         row.orderId = order == null || order.get("order_id") == null ? null : order.get("order_id").toString();
         row.customerId = order == null || order.get("customer_id") == null ? null : order.get("customer_id").toString();
         row.dateKey = AutoRateMath.dateKey(Math.floorDiv(row.startTs, 1000), zoneId);

@@ -102,6 +102,10 @@ public final class CommonOptions {
     public static final ConfigOption<Duration> DIM_REFRESH_INTERVAL = ConfigOptions.key("dim.refresh-interval").durationType()
             .defaultValue(Duration.ofSeconds(60))
             .withDescription("How often the dimension tables are re-read from the lake while the job runs.");
+    public static final ConfigOption<Integer> DIM_LOOKUP_CACHE_ROWS = ConfigOptions.key("dim.lookup-cache-rows").intType()
+            .defaultValue(100_000)
+            .withDescription("Rows of a dimension looked up by key (dim_order) each task keeps; each is re-read after "
+                    + "--dim.refresh-interval.");
     public static final ConfigOption<Duration> DIM_FIRST_LOAD_TIMEOUT = ConfigOptions.key("dim.first-load-timeout").durationType()
             .defaultValue(Duration.ofMinutes(5))
             .withDescription("How long a task retries the first load of its dimension tables (the lake unreachable) before "
@@ -125,7 +129,7 @@ public final class CommonOptions {
                 MAX_PARALLELISM, CHECKPOINT_TIMEOUT, RESTART_ATTEMPTS, RESTART_DELAY, RESTART_MAX_DELAY, RESTART_RESET_AFTER, TIMEZONE, SOURCE, KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS,
                 KAFKA_PROPERTIES_FILE, KAFKA_TRANSACTION_TIMEOUT, SOURCE_IDLE_TIMEOUT, SOURCE_MAX_FUTURE, PAIMON_WAREHOUSE, PAIMON_DATABASE,
                 PAIMON_BUCKETS, PAIMON_CATALOG_OPTIONS_FILE, FLUSS_BOOTSTRAP, FLUSS_DATABASE, FLUSS_BUCKETS,
-                DIM_REFRESH_INTERVAL, DIM_FIRST_LOAD_TIMEOUT, SIM_CARS, SIM_DURATION, SIM_SEED, SIM_DUPLICATE_EVERY, SIM_MALFORMED_EVERY,
+                DIM_REFRESH_INTERVAL, DIM_FIRST_LOAD_TIMEOUT, DIM_LOOKUP_CACHE_ROWS, SIM_CARS, SIM_DURATION, SIM_SEED, SIM_DUPLICATE_EVERY, SIM_MALFORMED_EVERY,
                 SIM_CASES_PER_CAR_HOUR);
     }
 }

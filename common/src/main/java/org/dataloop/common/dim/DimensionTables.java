@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -30,12 +32,18 @@ public final class DimensionTables implements Serializable {
     private final PaimonTables lake;
     private final Map<String, String> lakeNames;
     private final Duration firstLoadTimeout;
+    private final int lookupCacheRows;
 
     DimensionTables(Map<String, String> files, PaimonTables lake, Map<String, String> lakeNames, Duration firstLoadTimeout) {
+        this(files, lake, lakeNames, firstLoadTimeout, CommonOptions.DIM_LOOKUP_CACHE_ROWS.defaultValue());
+    }
+
+    DimensionTables(Map<String, String> files, PaimonTables lake, Map<String, String> lakeNames, Duration firstLoadTimeout, int lookupCacheRows) {
         this.files = files;
         this.lake = lake;
         this.lakeNames = lakeNames;
         this.firstLoadTimeout = firstLoadTimeout;
+        this.lookupCacheRows = lookupCacheRows;
     }
 
     public static DimensionTables fromOptions(JobOptions options, List<DimensionDef> dims) {
@@ -48,7 +56,12 @@ public final class DimensionTables implements Serializable {
         boolean useLake = !options.replay() && options.getOptional(CommonOptions.PAIMON_WAREHOUSE).isPresent();
         // a snapshot file that cannot be read will not become readable: a replay fails at once
         return new DimensionTables(files, useLake ? PaimonTables.fromOptions(options) : null, names,
-                options.replay() ? Duration.ZERO : options.get(CommonOptions.DIM_FIRST_LOAD_TIMEOUT));
+                options.replay() ? Duration.ZERO : options.get(CommonOptions.DIM_FIRST_LOAD_TIMEOUT), options.get(CommonOptions.DIM_LOOKUP_CACHE_ROWS));
+    }
+
+    /** How many rows a {@link DimensionLookup} keeps ({@code --dim.lookup-cache-rows}). */
+    public int lookupCacheRows() {
+        return lookupCacheRows;
     }
 
     /** How long a task retries its first load before it fails ({@code --dim.first-load-timeout}). */
@@ -70,6 +83,32 @@ public final class DimensionTables implements Serializable {
             lake.readAll(lakeNames.get(dim.name())).forEach(r -> add(rows, dim, r));
         }
         return rows;
+    }
+
+    /** Whether {@code dim} is read from a snapshot file (a local run) rather than the lake. */
+    boolean readsFile(DimensionDef dim) {
+        return files.get(dim.name()) != null || lake == null;
+    }
+
+    /** The id of the latest snapshot of {@code dim}'s lake table; 0 while it has none. */
+    long latestSnapshot(DimensionDef dim) {
+        return lake.latestSnapshotId(lakeNames.get(dim.name()));
+    }
+
+    /** The row of {@code dim} (one key column) with this key in lake snapshot {@code snapshot}, or null. */
+    Map<String, Object> lookup(DimensionDef dim, String key, long snapshot) {
+        if (snapshot == 0) return null;
+        String column = dim.keyColumns().get(0);
+        List<Map<String, Object>> rows = lake.readWhere(lakeNames.get(dim.name()), snapshot, column, key);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** The keys of the rows of {@code dim} (one key column) written by the lake snapshots after {@code after} up to {@code upTo}. */
+    Set<String> changedKeys(DimensionDef dim, long after, long upTo) {
+        String column = dim.keyColumns().get(0);
+        Set<String> keys = new HashSet<>();
+        lake.readChanges(lakeNames.get(dim.name()), after, upTo).forEach(r -> keys.add(String.valueOf(r.get(column))));
+        return keys;
     }
 
     private static void add(Map<String, Map<String, Object>> rows, DimensionDef dim, Map<String, Object> row) {

@@ -30,6 +30,8 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.types.RowKind;
+import org.apache.paimon.CoreOptions;
+import org.apache.paimon.Snapshot;
 import org.apache.paimon.catalog.Catalog;
 import org.apache.paimon.catalog.CatalogContext;
 import org.apache.paimon.catalog.CatalogFactory;
@@ -39,6 +41,7 @@ import org.apache.paimon.data.InternalRow;
 import org.apache.paimon.flink.LogicalTypeConversion;
 import org.apache.paimon.flink.sink.FlinkSinkBuilder;
 import org.apache.paimon.options.Options;
+import org.apache.paimon.predicate.PredicateBuilder;
 import org.apache.paimon.reader.RecordReader;
 import org.apache.paimon.schema.Schema;
 import org.apache.paimon.table.Table;
@@ -171,9 +174,42 @@ public final class PaimonTables implements Serializable {
 
     /** Every row of a table at its latest snapshot, as column name → value (dates as yyyy-MM-dd, strings as String). */
     public List<Map<String, Object>> readAll(String name) {
+        return read(name, Map.of(), null, null);
+    }
+
+    /** The id of the table's latest snapshot; 0 when the table or any snapshot of it does not exist yet. */
+    public long latestSnapshotId(String name) {
         try (Catalog catalog = catalog()) {
-            Table table = catalog.getTable(Identifier.create(database, name));
+            return catalog.getTable(Identifier.create(database, name)).latestSnapshot().map(Snapshot::id).orElse(0L);
+        } catch (Catalog.TableNotExistException e) {
+            return 0;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the snapshots of lake table " + database + "." + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The rows of snapshot {@code snapshotId} whose string column {@code column} equals {@code value}: a read of the
+     * files whose statistics can hold the value only.
+     */
+    public List<Map<String, Object>> readWhere(String name, long snapshotId, String column, String value) {
+        return read(name, Map.of(CoreOptions.SCAN_SNAPSHOT_ID.key(), String.valueOf(snapshotId)), column, value);
+    }
+
+    /** The rows written by the snapshots after {@code after} up to {@code upTo} (their deltas, deletes included). */
+    public List<Map<String, Object>> readChanges(String name, long after, long upTo) {
+        return read(name, Map.of(CoreOptions.INCREMENTAL_BETWEEN.key(), after + "," + upTo), null, null);
+    }
+
+    private List<Map<String, Object>> read(String name, Map<String, String> scan, String column, String value) {
+        try (Catalog catalog = catalog()) {
+            Table table = catalog.getTable(Identifier.create(database, name)).copy(scan);
             ReadBuilder rb = table.newReadBuilder();
+            if (column != null) {
+                int index = table.rowType().getFieldNames().indexOf(column);
+                if (index < 0) throw new IllegalArgumentException("lake table " + database + "." + name + " has no column " + column);
+                rb = rb.withFilter(new PredicateBuilder(table.rowType()).equal(index, BinaryString.fromString(value)));
+            }
             List<DataField> fields = table.rowType().getFields();
             List<InternalRow.FieldGetter> getters = new ArrayList<>();
             for (int i = 0; i < fields.size(); i++) getters.add(InternalRow.createFieldGetter(fields.get(i).type(), i));
@@ -184,7 +220,8 @@ public final class PaimonTables implements Serializable {
                     for (int i = 0; i < fields.size(); i++) {
                         m.put(fields.get(i).name(), toJava(fields.get(i).type(), getters.get(i).getFieldOrNull(row)));
                     }
-                    out.add(m);
+                    // the filter only prunes files: rows of other keys can come with it
+                    if (column == null || value.equals(m.get(column))) out.add(m);
                 });
             }
             return out;

@@ -14,6 +14,7 @@ import org.apache.paimon.table.sink.BatchTableCommit;
 import org.apache.paimon.table.sink.BatchTableWrite;
 import org.apache.paimon.table.sink.BatchWriteBuilder;
 import org.apache.paimon.types.DataTypes;
+import org.apache.paimon.types.RowKind;
 
 import org.dataloop.common.io.PaimonTables;
 
@@ -24,6 +25,17 @@ public final class LakeFixtures {
     /** Creates the table if missing and upserts the rows in one commit. */
     public static void upsert(PaimonTables lake, String table, List<String> columns, List<String> primaryKey,
             List<Map<String, String>> rows) throws Exception {
+        write(lake, table, columns, primaryKey, rows, RowKind.INSERT);
+    }
+
+    /** Deletes the rows (by their primary key) in one commit, as a delete at the source would. */
+    public static void delete(PaimonTables lake, String table, List<String> columns, List<String> primaryKey,
+            List<Map<String, String>> rows) throws Exception {
+        write(lake, table, columns, primaryKey, rows, RowKind.DELETE);
+    }
+
+    private static void write(PaimonTables lake, String table, List<String> columns, List<String> primaryKey,
+            List<Map<String, String>> rows, RowKind kind) throws Exception {
         try (Catalog catalog = lake.catalog()) {
             catalog.createDatabase(lake.database(), true);
             Schema.Builder schema = Schema.newBuilder();
@@ -37,7 +49,7 @@ public final class LakeFixtures {
                 for (Map<String, String> row : rows) {
                     List<Object> values = new ArrayList<>();
                     for (String c : columns) values.add(row.get(c) == null ? null : BinaryString.fromString(row.get(c)));
-                    write.write(GenericRow.of(values.toArray()));
+                    write.write(GenericRow.ofKind(kind, values.toArray()));
                 }
                 commit.commit(write.prepareCommit());
             }
