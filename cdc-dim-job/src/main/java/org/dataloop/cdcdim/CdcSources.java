@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.config.OptionsException;
+import org.dataloop.common.config.Secrets;
 
 import static org.dataloop.cdcdim.CdcOptions.*;
 
@@ -35,8 +36,12 @@ public final class CdcSources {
 
     private CdcSources() {}
 
-    /** Connection settings of one source database (the password is resolved from a file or the environment). */
-    public record Db(String kind, String host, int port, String database, String user, String password, int timeoutSeconds) {
+    /**
+     * Connection settings of one source database: where its password is (shipped to the sources) and the password
+     * read here for the checks before the job is submitted.
+     */
+    public record Db(String kind, String host, int port, String database, String user, Secrets.Source passwordSource,
+            String password, int timeoutSeconds) {
         /** For messages: never the password. */
         public String describe() {
             return kind + " at " + host + ":" + port + " (database " + database + ") as user '" + user + "'";
@@ -50,16 +55,16 @@ public final class CdcSources {
 
     public static Db mysql(JobOptions o, Map<String, String> env) {
         String user = o.get(MYSQL_USERNAME);
-        String pw = Passwords.resolve(o.getOptional(MYSQL_PASSWORD_FILE), MYSQL_PASSWORD_FILE.key(), Passwords.MYSQL_ENV, env,
+        Secrets.Source pw = Passwords.source(o.getOptional(MYSQL_PASSWORD_FILE), MYSQL_PASSWORD_FILE.key(), Passwords.MYSQL_ENV,
                 "MySQL user '" + user + "'");
-        return new Db("MySQL", o.get(MYSQL_HOSTNAME), o.get(MYSQL_PORT), o.get(MYSQL_DATABASE), user, pw, timeout(o));
+        return new Db("MySQL", o.get(MYSQL_HOSTNAME), o.get(MYSQL_PORT), o.get(MYSQL_DATABASE), user, pw, pw.read(env), timeout(o));
     }
 
     public static Db postgres(JobOptions o, Map<String, String> env) {
         String user = o.get(POSTGRES_USERNAME);
-        String pw = Passwords.resolve(o.getOptional(POSTGRES_PASSWORD_FILE), POSTGRES_PASSWORD_FILE.key(), Passwords.POSTGRES_ENV, env,
+        Secrets.Source pw = Passwords.source(o.getOptional(POSTGRES_PASSWORD_FILE), POSTGRES_PASSWORD_FILE.key(), Passwords.POSTGRES_ENV,
                 "PostgreSQL user '" + user + "'");
-        return new Db("PostgreSQL", o.get(POSTGRES_HOSTNAME), o.get(POSTGRES_PORT), o.get(POSTGRES_DATABASE), user, pw, timeout(o));
+        return new Db("PostgreSQL", o.get(POSTGRES_HOSTNAME), o.get(POSTGRES_PORT), o.get(POSTGRES_DATABASE), user, pw, pw.read(env), timeout(o));
     }
 
     private static int timeout(JobOptions o) {
@@ -79,18 +84,17 @@ public final class CdcSources {
         String zone = zone(o, MYSQL_SERVER_TIME_ZONE).getId();
         List<String> tables = new ArrayList<>();
         for (DimTable t : DimTables.of(DimTable.Source.MYSQL)) tables.add(db.database() + "." + t.sourceTable());
-        return MySqlSource.<DimRow>builder()
-                .hostname(db.host()).port(db.port())
+        PasswordOnTaskManagers.MySqlConfigs configs = new PasswordOnTaskManagers.MySqlConfigs(db.passwordSource());
+        configs.hostname(db.host()).port(db.port())
                 .databaseList(db.database())
                 .tableList(tables.toArray(String[]::new))
-                .username(db.user()).password(db.password())
+                .username(db.user())
                 .serverId(serverIds.toString())
                 .serverTimeZone(zone)
                 .startupOptions(mysqlStartup(o))
                 .connectTimeout(o.get(CONNECT_TIMEOUT))
-                .connectMaxRetries(o.get(CONNECT_MAX_RETRIES))
-                .deserializer(new DimChangeDeserializer(DimTables.of(DimTable.Source.MYSQL), zone))
-                .build();
+                .connectMaxRetries(o.get(CONNECT_MAX_RETRIES));
+        return PasswordOnTaskManagers.mysqlSource(configs, new DimChangeDeserializer(DimTables.of(DimTable.Source.MYSQL), zone));
     }
 
     static org.apache.flink.cdc.connectors.mysql.table.StartupOptions mysqlStartup(JobOptions o) {
@@ -132,21 +136,21 @@ public final class CdcSources {
             case timestamp -> throw new OptionsException("--" + POSTGRES_STARTUP_MODE.key()
                     + " timestamp is not supported: PostgreSQL logical replication cannot start at a time (use initial or latest)");
         };
-        return PostgresSourceBuilder.PostgresIncrementalSource.<DimRow>builder()
-                .hostname(db.host()).port(db.port())
-                .database(db.database())
-                .schemaList(schema)
-                .tableList(tables.toArray(String[]::new))
-                .username(db.user()).password(db.password())
-                .slotName(o.get(POSTGRES_SLOT_NAME))
-                .decodingPluginName("pgoutput")
-                .serverTimeZone(zone)
-                .startupOptions(startup)
-                .connectTimeout(o.get(CONNECT_TIMEOUT))
-                .connectMaxRetries(o.get(CONNECT_MAX_RETRIES))
-                .debeziumProperties(debezium)
-                .deserializer(new DimChangeDeserializer(DimTables.of(DimTable.Source.POSTGRES), zone))
-                .build();
+        PasswordOnTaskManagers.PostgresConfigs configs = new PasswordOnTaskManagers.PostgresConfigs(db.passwordSource());
+        configs.hostname(db.host());
+        configs.port(db.port());
+        configs.database(db.database());
+        configs.schemaList(new String[] {schema});
+        configs.tableList(tables.toArray(String[]::new));
+        configs.username(db.user());
+        configs.slotName(o.get(POSTGRES_SLOT_NAME));
+        configs.decodingPluginName("pgoutput");
+        configs.serverTimeZone(zone);
+        configs.startupOptions(startup);
+        configs.connectTimeout(o.get(CONNECT_TIMEOUT));
+        configs.connectMaxRetries(o.get(CONNECT_MAX_RETRIES));
+        configs.debeziumProperties(debezium);
+        return PasswordOnTaskManagers.postgresSource(configs, new DimChangeDeserializer(DimTables.of(DimTable.Source.POSTGRES), zone));
     }
 
     /** Connects to MySQL and checks the binlog settings and the tables; throws a one-line {@link OptionsException} otherwise. */

@@ -36,6 +36,7 @@ import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.io.PaimonTables;
 import org.dataloop.common.runtime.JobRunner;
 import org.dataloop.common.testing.Await;
+import org.dataloop.common.testing.ShippedGraph;
 import org.dataloop.common.testing.StableUids;
 
 /**
@@ -91,6 +92,20 @@ class CdcDimJobIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobRunner.definePipeline(env, new CdcDimJob(Map.of()), options(db, true, "5420-5421"));
         StableUids.assertCommitted(env, "cdc-dim-job");
+    }
+
+    /** The CDC sources read the passwords where they connect (from the file or the environment), never shipped with the job. */
+    @Test
+    void theSerializedJobGraphHoldsNoDatabasePassword() throws Exception {
+        String db = "fleet_secrets";
+        TestDatabases.createMysqlTables(db);
+        TestDatabases.createPostgresTables(db);
+        JobOptions options = options(db, true, "5430-5431");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobRunner.definePipeline(env, new CdcDimJob(Map.of()), options);
+        ShippedGraph shipped = ShippedGraph.of(env);
+        assertThat(shipped.contains(TestDatabases.CDC_PASSWORD)).as("a password in the serialized job graph").isFalse();
+        assertThat(shipped.contains(options.get(CdcOptions.MYSQL_PASSWORD_FILE))).as("the file's path is shipped instead").isTrue();
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.dataloop.common.config.OptionsException;
+import org.dataloop.common.config.Secrets;
 
 /**
  * The connector's {@link DorisSink} (stream load, two-phase commit), with the label prefix chosen per start:
@@ -68,7 +69,7 @@ public final class LabelledDorisSink extends DorisSink<String> {
     }
 
     private final DorisOptions doris;
-    private final DorisPassword.Source password;
+    private final Secrets.Source password;
     private final DorisReadOptions read;
     private final Loads loads;
     private final String freshPrefix;
@@ -76,7 +77,7 @@ public final class LabelledDorisSink extends DorisSink<String> {
     /**
      * @param freshPrefix the prefix of a start without state: {@link #prefix}, checked by {@link #requireValidLabels}
      */
-    public LabelledDorisSink(DorisOptions doris, DorisPassword.Source password, DorisReadOptions read, Loads loads, String freshPrefix) {
+    public LabelledDorisSink(DorisOptions doris, Secrets.Source password, DorisReadOptions read, Loads loads, String freshPrefix) {
         super(doris, read, loads.withPrefix(freshPrefix), new SimpleStringSerializer());
         this.doris = doris;
         this.password = password;

@@ -32,6 +32,7 @@ import org.apache.paimon.table.Table;
 import org.dataloop.common.config.CommonOptions;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.config.OptionsException;
+import org.dataloop.common.config.Secrets;
 import org.dataloop.common.event.DeadLetter;
 import org.dataloop.common.io.PaimonTables;
 import org.dataloop.common.io.TableDef;
@@ -82,7 +83,7 @@ public final class LakeToDorisJob implements JobDefinition {
         @Override
         public Sinks sinks(JobOptions options) {
             DorisPassword.resolve(options); // a missing password stops the job here; the sinks read it on the task managers
-            DorisPassword.Source password = DorisPassword.source(options);
+            Secrets.Source password = DorisPassword.source(options);
             String startId = LabelledDorisSink.newStartId();
             return table -> dorisSink(options, table, password, startId);
         }
@@ -286,12 +287,12 @@ public final class LakeToDorisJob implements JobDefinition {
     }
 
     /** The exactly-once Doris sink of one table, for a job built now (a new start id). */
-    public static LabelledDorisSink dorisSink(JobOptions options, SyncedTable table, DorisPassword.Source password) {
+    public static LabelledDorisSink dorisSink(JobOptions options, SyncedTable table, Secrets.Source password) {
         return dorisSink(options, table, password, LabelledDorisSink.newStartId());
     }
 
     /** The exactly-once Doris sink of one table; a start without state loads under the prefix of {@code startId}. */
-    public static LabelledDorisSink dorisSink(JobOptions options, SyncedTable table, DorisPassword.Source password, String startId) {
+    public static LabelledDorisSink dorisSink(JobOptions options, SyncedTable table, Secrets.Source password, String startId) {
         String fenodes = options.getOptional(LakeToDorisOptions.FENODES).orElseThrow(() -> new OptionsException(
                 "--" + LakeToDorisOptions.FENODES.key() + " is required"));
         String database = options.get(LakeToDorisOptions.DATABASE);

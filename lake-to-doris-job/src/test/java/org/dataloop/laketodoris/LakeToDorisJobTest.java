@@ -17,12 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.config.OptionsException;
+import org.dataloop.common.config.Secrets;
 import org.dataloop.common.runtime.JobRunner;
 
 /** Options, labels, scan modes, the password and --apply-ddl's command line, without a cluster or a Doris. */
 class LakeToDorisJobTest {
     /** Where no password is: read only when a sink starts on a task manager, which these tests never do. */
-    private static final DorisPassword.Source NO_PASSWORD = new DorisPassword.Source(null, "NO_SUCH_VARIABLE");
+    private static final Secrets.Source NO_PASSWORD = new Secrets.Source(null, "doris.password-file", "NO_SUCH_VARIABLE", "no Doris password");
 
     @TempDir
     Path tmp;

@@ -34,7 +34,15 @@ public final class KafkaIO {
                 .orElseThrow(() -> new OptionsException("--kafka.bootstrap-servers is required to read or write Kafka"));
     }
 
-    /** Client properties from {@code kafka.properties-file}: security settings never pass through the command line. */
+    /** The config provider the Kafka clients resolve secret references with, where they connect. */
+    static final String SECRETS_PROVIDER = "dataloopsecrets";
+
+    /**
+     * Client properties from {@code kafka.properties-file}: security settings never pass through the command line.
+     * A secret among them (a JAAS config, a password, a key) is replaced by a reference to itself in that file, which
+     * Kafka's {@code FileConfigProvider} resolves when a client is made — on the task managers, where the Secret is
+     * mounted at the same path — so the serialized job graph never holds it.
+     */
     public static Properties clientProperties(JobOptions options) {
         Properties props = new Properties();
         options.getOptional(CommonOptions.KAFKA_PROPERTIES_FILE).ifPresent(file -> {
@@ -43,8 +51,25 @@ public final class KafkaIO {
             } catch (IOException e) {
                 throw new OptionsException("--kafka.properties-file: cannot read " + file + ": " + e.getMessage());
             }
+            boolean referenced = false;
+            for (String key : props.stringPropertyNames()) {
+                if (isSecret(key)) {
+                    props.setProperty(key, "${" + SECRETS_PROVIDER + ":" + Path.of(file).toAbsolutePath() + ":" + key + "}");
+                    referenced = true;
+                }
+            }
+            if (referenced) {
+                String providers = props.getProperty("config.providers", "");
+                props.setProperty("config.providers", providers.isBlank() ? SECRETS_PROVIDER : providers + "," + SECRETS_PROVIDER);
+                props.setProperty("config.providers." + SECRETS_PROVIDER + ".class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+            }
         });
         return props;
+    }
+
+    private static boolean isSecret(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.equals("sasl.jaas.config") || k.contains("password") || k.contains("secret") || k.equals("ssl.keystore.key");
     }
 
     public static <E> KafkaSource<Parsed<E>> source(JobOptions options, String topic, RecordParser<E> parser) {

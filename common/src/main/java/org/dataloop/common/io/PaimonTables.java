@@ -33,11 +33,10 @@ import org.apache.flink.types.RowKind;
 import org.apache.paimon.CoreOptions;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.catalog.Catalog;
-import org.apache.paimon.catalog.CatalogContext;
-import org.apache.paimon.catalog.CatalogFactory;
 import org.apache.paimon.catalog.Identifier;
 import org.apache.paimon.data.BinaryString;
 import org.apache.paimon.data.InternalRow;
+import org.apache.paimon.flink.FlinkCatalogFactory;
 import org.apache.paimon.flink.LogicalTypeConversion;
 import org.apache.paimon.flink.sink.FlinkSinkBuilder;
 import org.apache.paimon.options.Options;
@@ -80,15 +79,33 @@ public final class PaimonTables implements Serializable {
             } catch (IOException e) {
                 throw new OptionsException("--paimon.catalog-options-file: cannot read " + file + ": " + e.getMessage());
             }
-            p.stringPropertyNames().forEach(k -> catalog.put(k, p.getProperty(k)));
+            for (String k : p.stringPropertyNames()) {
+                if (isCredential(k)) {
+                    throw new OptionsException("--paimon.catalog-options-file: " + k + " is a credential, which the job graph would "
+                            + "carry: give the lake's S3 keys as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment "
+                            + "(the chart does, from s3.credentialsSecret)");
+                }
+                catalog.put(k, p.getProperty(k));
+            }
         });
         catalog.put("warehouse", warehouse);
         catalog.put("cache-enabled", "false");
         return new PaimonTables(catalog, options.get(CommonOptions.PAIMON_DATABASE), options.get(CommonOptions.PAIMON_BUCKETS));
     }
 
+    /**
+     * A catalog of the warehouse. A scheme Paimon has no file system for (s3://) is served by Flink's file systems, as
+     * checkpoints are: the image's S3 plugin, configured by the Flink configuration and keyed by AWS_ACCESS_KEY_ID /
+     * AWS_SECRET_ACCESS_KEY from the environment.
+     */
     public Catalog catalog() {
-        return CatalogFactory.createCatalog(CatalogContext.create(Options.fromMap(catalogOptions)));
+        return FlinkCatalogFactory.createPaimonCatalog(Options.fromMap(catalogOptions));
+    }
+
+    private static boolean isCredential(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("access-key") || k.contains("access.key") || k.contains("secret") || k.contains("password")
+                || k.contains("token");
     }
 
     public String database() {
