@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.config.OptionsException;
+import org.dataloop.common.parse.Parsed;
 import org.dataloop.common.io.TableDef;
 import org.dataloop.common.parse.RecordParser;
 import org.dataloop.common.runtime.JobDefinition;
@@ -85,20 +86,20 @@ public final class CdcDimJob implements JobDefinition {
             ServerIdRange ids = ServerIdRange.parse(CdcOptions.MYSQL_SERVER_ID.key(), options.get(CdcOptions.MYSQL_SERVER_ID),
                     io.env().getParallelism());
             CdcSources.checkMysql(db, CdcSources.zone(options, CdcOptions.MYSQL_SERVER_TIME_ZONE));
-            DataStreamSource<DimRow> changes = io.env().fromSource(CdcSources.mysqlSource(options, db, ids),
+            DataStreamSource<Parsed<DimRow>> changes = io.env().fromSource(CdcSources.mysqlSource(options, db, ids),
                     WatermarkStrategy.noWatermarks(), "mysql " + db.host() + "/" + db.database());
             changes.uid("source-mysql");
-            writeTables(io, io.tap("mysql", changes), DimTable.Source.MYSQL);
+            writeTables(io, io.validated("mysql", changes, DimChangeDeserializer.TYPE), DimTable.Source.MYSQL);
         } else {
             LOG.info("--{} not set: no MySQL source (dim_car, dim_city_area, dim_route not written)", CdcOptions.MYSQL_HOSTNAME.key());
         }
         if (postgres) {
             CdcSources.Db db = CdcSources.postgres(options, env);
             CdcSources.checkPostgres(db, options.get(CdcOptions.POSTGRES_SCHEMA));
-            DataStreamSource<DimRow> changes = io.env().fromSource(CdcSources.postgresSource(options, db),
+            DataStreamSource<Parsed<DimRow>> changes = io.env().fromSource(CdcSources.postgresSource(options, db),
                     WatermarkStrategy.noWatermarks(), "postgres " + db.host() + "/" + db.database());
             changes.uid("source-postgres");
-            writeTables(io, io.tap("postgres", changes), DimTable.Source.POSTGRES);
+            writeTables(io, io.validated("postgres", changes, DimChangeDeserializer.TYPE), DimTable.Source.POSTGRES);
         } else {
             LOG.info("--{} not set: no PostgreSQL source (dim_order not written)", CdcOptions.POSTGRES_HOSTNAME.key());
         }

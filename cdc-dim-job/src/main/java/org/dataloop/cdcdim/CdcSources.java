@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.dataloop.common.config.JobOptions;
 import org.dataloop.common.config.OptionsException;
 import org.dataloop.common.config.Secrets;
+import org.dataloop.common.parse.Parsed;
 
 import static org.dataloop.cdcdim.CdcOptions.*;
 
@@ -80,7 +81,7 @@ public final class CdcSources {
     }
 
     /** The MySQL source of {@link DimTables#of} MYSQL, reading with {@code serverIds.size()} readers at most. */
-    public static MySqlSource<DimRow> mysqlSource(JobOptions o, Db db, ServerIdRange serverIds) {
+    public static MySqlSource<Parsed<DimRow>> mysqlSource(JobOptions o, Db db, ServerIdRange serverIds) {
         String zone = zone(o, MYSQL_SERVER_TIME_ZONE).getId();
         List<String> tables = new ArrayList<>();
         for (DimTable t : DimTables.of(DimTable.Source.MYSQL)) tables.add(db.database() + "." + t.sourceTable());
@@ -94,7 +95,7 @@ public final class CdcSources {
                 .startupOptions(mysqlStartup(o))
                 .connectTimeout(o.get(CONNECT_TIMEOUT))
                 .connectMaxRetries(o.get(CONNECT_MAX_RETRIES));
-        return PasswordOnTaskManagers.mysqlSource(configs, new DimChangeDeserializer(DimTables.of(DimTable.Source.MYSQL), zone));
+        return PasswordOnTaskManagers.mysqlSource(configs, new DimChangeDeserializer(o.job(), DimTables.of(DimTable.Source.MYSQL), zone));
     }
 
     static org.apache.flink.cdc.connectors.mysql.table.StartupOptions mysqlStartup(JobOptions o) {
@@ -121,7 +122,7 @@ public final class CdcSources {
     }
 
     /** The PostgreSQL source of {@link DimTables#of} POSTGRES (pgoutput, its own slot and publication). */
-    public static PostgresSourceBuilder.PostgresIncrementalSource<DimRow> postgresSource(JobOptions o, Db db) {
+    public static PostgresSourceBuilder.PostgresIncrementalSource<Parsed<DimRow>> postgresSource(JobOptions o, Db db) {
         String zone = zone(o, POSTGRES_SERVER_TIME_ZONE).getId();
         String schema = o.get(POSTGRES_SCHEMA);
         List<String> tables = new ArrayList<>();
@@ -150,7 +151,7 @@ public final class CdcSources {
         configs.connectTimeout(o.get(CONNECT_TIMEOUT));
         configs.connectMaxRetries(o.get(CONNECT_MAX_RETRIES));
         configs.debeziumProperties(debezium);
-        return PasswordOnTaskManagers.postgresSource(configs, new DimChangeDeserializer(DimTables.of(DimTable.Source.POSTGRES), zone));
+        return PasswordOnTaskManagers.postgresSource(configs, new DimChangeDeserializer(o.job(), DimTables.of(DimTable.Source.POSTGRES), zone));
     }
 
     /** Connects to MySQL and checks the binlog settings and the tables; throws a one-line {@link OptionsException} otherwise. */

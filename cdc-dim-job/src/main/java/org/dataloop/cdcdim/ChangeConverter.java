@@ -25,6 +25,8 @@ import org.dataloop.common.io.ColumnType;
  *       is its first millisecond in the server's zone; an integer column is taken as epoch ms as it is.</li>
  *   <li>Anything else (binary, JSON, geometry, ...) stops the job with a {@link SourceSchemaException}.</li>
  * </ul>
+ * A value of a mapped type that the lake still cannot take — text that is no time in an epoch column, NULL in a
+ * key column — is a {@link BadSourceValue}: that change becomes a dead letter, the others go on.
  */
 public final class ChangeConverter {
     private ChangeConverter() {}
@@ -59,7 +61,8 @@ public final class ChangeConverter {
                 }
                 yield List.of(new DimRow(t.name(), "+U", after));
             }
-            case "d" -> List.of(new DimRow(t.name(), "-D", Objects.requireNonNull(before, "before")));
+            // no before image the lake can key: that row never reached the lake (its change was a dead letter)
+            case "d" -> before == null ? List.of() : List.of(new DimRow(t.name(), "-D", before));
             default -> throw new IllegalArgumentException("unknown Debezium op '" + op + "' for " + t.name());
         };
     }
@@ -94,7 +97,7 @@ public final class ChangeConverter {
         }
     }
 
-    /** A source row (column → value) as lake values in the table's column order. */
+    /** A source row (column → value) as lake values in the table's column order; {@link BadSourceValue} if the lake cannot take it. */
     public static String[] values(DimTable t, String sourceName, Map<String, SourceValue> row, ZoneId serverZone) {
         String[] out = new String[t.columns().size()];
         for (int i = 0; i < out.length; i++) {
@@ -102,6 +105,31 @@ public final class ChangeConverter {
             SourceValue v = row.get(c.name());
             out[i] = v == null ? null : value(t, sourceName, c, v, serverZone);
         }
+        for (String k : t.dimension().keyColumns()) {
+            if (out[t.indexOf(k)] == null) {
+                throw new BadSourceValue("key column '" + k + "' of source table " + sourceName + " is NULL, which lake table "
+                        + t.name() + " cannot key");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A before image: the lake needs only its key (a delete, a key change), so a value it cannot take is null; null
+     * when the key itself cannot be taken (that version of the row never reached the lake).
+     */
+    public static String[] beforeValues(DimTable t, String sourceName, Map<String, SourceValue> row, ZoneId serverZone) {
+        String[] out = new String[t.columns().size()];
+        for (int i = 0; i < out.length; i++) {
+            DimTable.Col c = t.columns().get(i);
+            SourceValue v = row.get(c.name());
+            try {
+                out[i] = v == null ? null : value(t, sourceName, c, v, serverZone);
+            } catch (BadSourceValue e) {
+                out[i] = null;
+            }
+        }
+        for (String k : t.dimension().keyColumns()) if (out[t.indexOf(k)] == null) return null;
         return out;
     }
 
@@ -111,6 +139,10 @@ public final class ChangeConverter {
         if (x == null) return null;
         if (c.type() == ColumnType.BIGINT) {
             Long ms = epochMillis(x, v.semanticType(), serverZone);
+            if (ms == null && x instanceof String text) {
+                throw new BadSourceValue("column '" + c.name() + "' of source table " + sourceName + " holds '" + abbreviate(text)
+                        + "', which is no time for lake column " + t.name() + "." + c.name() + " (epoch ms or an ISO-8601 instant)");
+            }
             if (ms == null) throw unsupported(t, sourceName, c, v);
             return Long.toString(ms);
         }
@@ -144,6 +176,10 @@ public final class ChangeConverter {
             }
         }
         return null;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
     }
 
     /** Debezium encodes a zone-less wall clock as nanos "since the epoch" in UTC: read it in the server's zone. */

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
@@ -14,25 +16,34 @@ import org.apache.flink.cdc.debezium.DebeziumDeserializationSchema;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.util.Collector;
 
+import org.dataloop.common.event.DeadLetter;
+import org.dataloop.common.parse.JsonParsers;
+import org.dataloop.common.parse.Parsed;
+
 /**
  * Debezium change records of one source (MySQL or PostgreSQL) → {@link DimRow}s. Records of other tables,
  * heartbeats and schema-change records are skipped; the conversion itself is {@link ChangeConverter}'s.
  * A source table whose columns no longer match its lake table fails the job without restarts
- * ({@link SuppressRestartsException}): restarting would meet the same change again.
+ * ({@link SuppressRestartsException}): restarting would meet the same change again. A change with a value its lake
+ * table cannot take ({@link BadSourceValue}) is a dead letter ({@code bad_value}, the change as JSON) and the job goes on.
  */
-public final class DimChangeDeserializer implements DebeziumDeserializationSchema<DimRow> {
+public final class DimChangeDeserializer implements DebeziumDeserializationSchema<Parsed<DimRow>> {
+    static final TypeInformation<Parsed<DimRow>> TYPE = new TypeHint<Parsed<DimRow>>() {}.getTypeInfo();
     private static final long serialVersionUID = 1L;
 
     private final Map<String, DimTable> bySourceTable = new LinkedHashMap<>();
     private final String serverZone;
 
-    public DimChangeDeserializer(List<DimTable> tables, String serverZone) {
+    private final String job;
+
+    public DimChangeDeserializer(String job, List<DimTable> tables, String serverZone) {
+        this.job = job;
         for (DimTable t : tables) bySourceTable.put(t.sourceTable(), t);
         this.serverZone = serverZone;
     }
 
     @Override
-    public void deserialize(SourceRecord record, Collector<DimRow> out) {
+    public void deserialize(SourceRecord record, Collector<Parsed<DimRow>> out) {
         if (!(record.value() instanceof Struct value) || value.schema().field("op") == null) return; // tombstone, heartbeat, DDL
         Struct source = value.getStruct("source");
         String table = source.getString("table");
@@ -50,12 +61,30 @@ public final class DimChangeDeserializer implements DebeziumDeserializationSchem
             List<String> columns = new ArrayList<>();
             for (Field f : image.schema().fields()) columns.add(f.name());
             ChangeConverter.checkColumns(t, sourceName, columns);
-            String[] b = before == null ? null : ChangeConverter.values(t, sourceName, row(before), zone);
-            String[] a = after == null ? null : ChangeConverter.values(t, sourceName, row(after), zone);
-            for (DimRow r : ChangeConverter.toRows(t, value.getString("op"), b, a)) out.collect(r);
+            String[] b = before == null ? null : ChangeConverter.beforeValues(t, sourceName, row(before), zone);
+            String[] a;
+            try {
+                a = after == null ? null : ChangeConverter.values(t, sourceName, row(after), zone);
+            } catch (BadSourceValue e) {
+                out.collect(Parsed.rejected(DeadLetter.of(job, t.name(), "bad_value", e.getMessage(), json(value.getString("op"), after))));
+                return;
+            }
+            for (DimRow r : ChangeConverter.toRows(t, value.getString("op"), b, a)) out.collect(Parsed.valid(r, Long.MIN_VALUE));
         } catch (SourceSchemaException e) {
             throw new SuppressRestartsException(e);
         }
+    }
+
+    /** The change as on-call reads it: its op and the source row, values as text. */
+    private static String json(String op, Struct image) {
+        ObjectNode node = JsonParsers.MAPPER.createObjectNode().put("op", op);
+        ObjectNode row = node.putObject("after");
+        for (Field f : image.schema().fields()) {
+            Object v = image.get(f);
+            if (v == null) row.putNull(f.name());
+            else row.put(f.name(), String.valueOf(v));
+        }
+        return node.toString();
     }
 
     private static Map<String, ChangeConverter.SourceValue> row(Struct s) {
@@ -65,7 +94,7 @@ public final class DimChangeDeserializer implements DebeziumDeserializationSchem
     }
 
     @Override
-    public TypeInformation<DimRow> getProducedType() {
-        return TypeInformation.of(DimRow.class);
+    public TypeInformation<Parsed<DimRow>> getProducedType() {
+        return TYPE;
     }
 }

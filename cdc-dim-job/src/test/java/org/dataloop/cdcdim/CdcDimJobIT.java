@@ -266,6 +266,90 @@ class CdcDimJobIT {
         }
     }
 
+    /**
+     * The CDC path's fuzz: rows whose values the lake cannot take (text that is no time in an epoch column, NULL in a
+     * key column), seeded, in the snapshot and in the change stream, with restarts off: the job never fails, each bad
+     * change is a dead letter with its reason, and the lake holds exactly each row's last good version.
+     */
+    @Test
+    void rowsTheLakeCannotTakeAreDeadLettersAndTheRestReachTheLake() throws Exception {
+        String db = "fleet_fuzz";
+        TestDatabases.mariaDb();
+        TestDatabases.mysqlRoot(null, "CREATE DATABASE " + db);
+        TestDatabases.mysqlRoot(db,
+                "CREATE TABLE cars (car_id VARCHAR(64) PRIMARY KEY, car_type VARCHAR(32), car_model VARCHAR(64), updated_at VARCHAR(100))",
+                "CREATE TABLE city_area (city_name VARCHAR(64) NULL, area_name VARCHAR(64) PRIMARY KEY, city_code VARCHAR(32), area_code VARCHAR(32))",
+                "CREATE TABLE routes (route_id VARCHAR(64) PRIMARY KEY, route_code VARCHAR(32), route_name VARCHAR(128))");
+        java.util.Random random = new java.util.Random(20261202L);
+        String[] badTimes = {"yesterday", "", "2026-13-45T00:00:00Z", "NaN", "1e309", "12:00", "0x1F", "2026-11-20 08:00", "\u00e9t\u00e9"};
+        // the source and the lake as they must be, by hand: a change is logged only when the row changes; the lake
+        // takes a car's version when its time is one, and keeps the version before otherwise
+        Map<String, String> source = new TreeMap<>();
+        Map<String, String> expectedLake = new TreeMap<>();
+        List<String> snapshotWrites = new ArrayList<>();
+        List<String> streamWrites = new ArrayList<>();
+        Set<String> atSnapshot = new HashSet<>();
+        int badInSnapshot = 0;
+        int badInStream = 0;
+        for (int i = 0; i < 400; i++) {
+            String car = "car-" + random.nextInt(120);
+            boolean good = random.nextInt(3) > 0;
+            String time = good ? String.valueOf(1_795_000_000_000L + random.nextInt(1_000_000)) : badTimes[random.nextInt(badTimes.length)];
+            (i < 200 ? snapshotWrites : streamWrites).add("INSERT INTO cars VALUES ('" + car + "', 'robotaxi', 'M', '" + time
+                    + "') ON DUPLICATE KEY UPDATE updated_at = VALUES(updated_at)");
+            boolean logged = !time.equals(source.put(car, time));
+            if (i == 199) { // the snapshot reads each car once, at its version now
+                for (Map.Entry<String, String> e : source.entrySet()) {
+                    if (e.getValue().matches("[0-9]+")) expectedLake.put(e.getKey(), e.getValue());
+                    else badInSnapshot++;
+                }
+                atSnapshot.addAll(expectedLake.keySet());
+            } else if (i >= 200 && logged) {
+                if (good) expectedLake.put(car, time);
+                else badInStream++;
+            }
+        }
+        TestDatabases.mysqlRoot(db, snapshotWrites.toArray(String[]::new));
+        TestDatabases.mysqlRoot(db, "INSERT INTO city_area VALUES (NULL, 'Pudong', 'SH', 'PD'), ('Shanghai', 'Minhang', 'SH', 'MH')");
+
+        JobOptions options = options(db, false, "5440", "--restart.attempts", "0");
+        PaimonTables lake = PaimonTables.fromOptions(options);
+        JobClient job = start(options);
+        try {
+            await(() -> {
+                Set<String> cars = rows(lake, "dim_car", "car_id").keySet();
+                Await.seen(cars.size() + " of the snapshot's " + atSnapshot.size() + " good cars; missing: "
+                        + atSnapshot.stream().filter(c -> !cars.contains(c)).limit(3).toList() + ", extra: "
+                        + cars.stream().filter(c -> !atSnapshot.contains(c)).limit(3).toList());
+                return cars.equals(atSnapshot);
+            });
+            TestDatabases.mysqlRoot(db, streamWrites.toArray(String[]::new));
+            TestDatabases.mysqlRoot(db, "UPDATE city_area SET city_name = 'Shanghai' WHERE area_name = 'Pudong'");
+            int deadLetters = badInSnapshot + badInStream + 1; // + the city_area row without its city
+            Map<String, Object> expectedCars = new TreeMap<>();
+            expectedLake.forEach((car, time) -> expectedCars.put(car, Long.parseLong(time)));
+            await(() -> {
+                Map<String, Object> cars = new TreeMap<>();
+                rows(lake, "dim_car", "car_id").forEach((car, row) -> cars.put(car, row.get("updated_at")));
+                int dead = lake.tableExists("dlq") ? lake.readAll("dlq").size() : 0;
+                Await.seen(cars.size() + " cars, " + dead + " dead letters");
+                return cars.equals(expectedCars) && dead == deadLetters
+                        && rows(lake, "dim_city_area", "city_name", "area_name").size() == 2;
+            });
+            List<Map<String, Object>> dlq = lake.readAll("dlq");
+            assertThat(dlq).allSatisfy(d -> assertThat(d).containsEntry("job", "cdc-dim-job").containsEntry("reason", "bad_value"));
+            assertThat(dlq).filteredOn(d -> "dim_city_area".equals(d.get("stream"))).singleElement()
+                    .satisfies(d -> assertThat((String) d.get("detail")).contains("key column 'city_name'"));
+            assertThat(dlq).filteredOn(d -> "dim_car".equals(d.get("stream"))).hasSize(deadLetters - 1)
+                    .allSatisfy(d -> assertThat((String) d.get("detail")).contains("which is no time for lake column dim_car.updated_at"));
+            assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+            System.out.println("FUZZ cdc (MySQL): 400 writes of 120 cars, " + badInSnapshot + " bad rows in the snapshot, " + badInStream
+                    + " bad changes in the stream, 1 NULL key: " + dlq.size() + " dead letters, " + expectedCars.size() + " cars in the lake");
+        } finally {
+            Await.cancelled(job);
+        }
+    }
+
     @Test
     void aColumnAddedAtTheSourceStopsTheJobNamingTableAndColumnWithoutRestarts() throws Exception {
         String db = "fleet_ddl";

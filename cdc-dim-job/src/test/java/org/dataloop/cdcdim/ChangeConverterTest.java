@@ -92,8 +92,10 @@ class ChangeConverterTest {
                 .isInstanceOf(SourceSchemaException.class)
                 .hasMessageContaining("'car_model'").hasMessageContaining("fleet.cars").hasMessageContaining("binary");
         DimTable.Col updatedAt = CAR.columns().get(3);
-        assertThatThrownBy(() -> value(updatedAt, "yesterday", null, UTC))
+        assertThatThrownBy(() -> value(updatedAt, true, null, UTC))
                 .isInstanceOf(SourceSchemaException.class).hasMessageContaining("dim_car.updated_at (BIGINT)");
+        // text in an epoch column: each row's text decides, so a row that is no time is a dead letter, not a stop
+        assertThatThrownBy(() -> value(updatedAt, "yesterday", null, UTC)).isInstanceOf(BadSourceValue.class);
     }
 
     @Test

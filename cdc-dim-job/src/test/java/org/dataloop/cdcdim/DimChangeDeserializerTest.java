@@ -16,6 +16,8 @@ import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.source.So
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.junit.jupiter.api.Test;
 
+import org.dataloop.common.parse.Parsed;
+
 /** Debezium's record layout (envelope with before/after/source/op) → rows; the records are built as the connector builds them. */
 class DimChangeDeserializerTest {
     private static final Schema CARS = SchemaBuilder.struct().name("fleet.cars.Value").optional()
@@ -33,7 +35,7 @@ class DimChangeDeserializerTest {
             .build();
     private static final Schema SOURCE = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA).build();
 
-    private final DimChangeDeserializer mysql = new DimChangeDeserializer(DimTables.of(DimTable.Source.MYSQL), "UTC");
+    private final DimChangeDeserializer mysql = new DimChangeDeserializer("cdc-dim-job", DimTables.of(DimTable.Source.MYSQL), "UTC");
 
     private static SourceRecord record(Schema row, String table, String op, Struct before, Struct after) {
         Schema envelope = SchemaBuilder.struct().field("before", row).field("after", row).field("source", SOURCE)
@@ -47,10 +49,69 @@ class DimChangeDeserializerTest {
         return new Struct(CARS).put("car_id", id).put("car_type", "robotaxi").put("car_model", model).put("updated_at", updatedAt);
     }
 
-    private List<DimRow> rows(SourceRecord r) throws Exception {
-        List<DimRow> out = new ArrayList<>();
+    private List<Parsed<DimRow>> parsed(SourceRecord r) throws Exception {
+        List<Parsed<DimRow>> out = new ArrayList<>();
         mysql.deserialize(r, new ListCollector<>(out));
         return out;
+    }
+
+    private List<DimRow> rows(SourceRecord r) throws Exception {
+        List<Parsed<DimRow>> out = parsed(r);
+        assertThat(out).allMatch(Parsed::isValid);
+        return out.stream().map(p -> p.event).toList();
+    }
+
+    /** cars as a source that keeps updated_at as text: each row's text decides whether it is a time. */
+    private static final Schema CARS_TEXT_TIME = SchemaBuilder.struct().name("fleet.cars.Value").optional()
+            .field("car_id", Schema.STRING_SCHEMA)
+            .field("car_type", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("car_model", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("updated_at", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    private static final Schema CITY_AREA = SchemaBuilder.struct().name("fleet.city_area.Value").optional()
+            .field("city_name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("area_name", Schema.STRING_SCHEMA)
+            .field("city_code", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("area_code", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+
+    private static Struct textCar(String id, String updatedAt) {
+        return new Struct(CARS_TEXT_TIME).put("car_id", id).put("car_type", "robotaxi").put("car_model", "M1").put("updated_at", updatedAt);
+    }
+
+    @Test
+    void aValueTheLakeCannotTakeIsADeadLetterAndTheChangesAroundItGoOn() throws Exception {
+        assertThat(rows(record(CARS_TEXT_TIME, "cars", "c", null, textCar("car-1", "2026-11-20T00:00:00Z"))))
+                .containsExactly(new DimRow("dim_car", "+I", new String[] {"car-1", "robotaxi", "M1", "1795132800000"}));
+
+        List<Parsed<DimRow>> bad = parsed(record(CARS_TEXT_TIME, "cars", "u", textCar("car-1", "2026-11-20T00:00:00Z"), textCar("car-1", "yesterday")));
+        assertThat(bad).hasSize(1);
+        assertThat(bad.get(0).isValid()).isFalse();
+        assertThat(bad.get(0).deadLetter.reason).isEqualTo("bad_value");
+        assertThat(bad.get(0).deadLetter.stream).isEqualTo("dim_car");
+        assertThat(bad.get(0).deadLetter.detail).isEqualTo("column 'updated_at' of source table fleet.cars holds 'yesterday', which is no "
+                + "time for lake column dim_car.updated_at (epoch ms or an ISO-8601 instant)");
+        assertThat(bad.get(0).deadLetter.raw).contains("\"op\":\"u\"").contains("\"updated_at\":\"yesterday\"");
+
+        // the next change of that row, from the version the lake never got, still applies (its key is all the lake needs)
+        assertThat(rows(record(CARS_TEXT_TIME, "cars", "u", textCar("car-1", "yesterday"), textCar("car-1", "1795219200000"))))
+                .containsExactly(new DimRow("dim_car", "+U", new String[] {"car-1", "robotaxi", "M1", "1795219200000"}));
+        assertThat(rows(record(CARS_TEXT_TIME, "cars", "d", textCar("car-1", "yesterday"), null)))
+                .containsExactly(new DimRow("dim_car", "-D", new String[] {"car-1", "robotaxi", "M1", null}));
+    }
+
+    @Test
+    void aNullInAKeyColumnIsADeadLetterAndItsDeleteHasNothingToDelete() throws Exception {
+        Struct noCity = new Struct(CITY_AREA).put("area_name", "Pudong").put("city_code", "SH").put("area_code", "PD");
+        List<Parsed<DimRow>> out = parsed(record(CITY_AREA, "city_area", "c", null, noCity));
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).deadLetter.detail).isEqualTo("key column 'city_name' of source table fleet.city_area is NULL, which lake "
+                + "table dim_city_area cannot key");
+        assertThat(rows(record(CITY_AREA, "city_area", "d", noCity, null))).isEmpty();
+        // a key that changes from NULL: only the new row
+        Struct withCity = new Struct(CITY_AREA).put("city_name", "Shanghai").put("area_name", "Pudong").put("city_code", "SH").put("area_code", "PD");
+        assertThat(rows(record(CITY_AREA, "city_area", "u", noCity, withCity)))
+                .containsExactly(new DimRow("dim_city_area", "+U", new String[] {"Shanghai", "Pudong", "SH", "PD"}));
     }
 
     @Test
@@ -84,5 +145,7 @@ class DimChangeDeserializerTest {
     @Test
     void producesAFlinkPojo() {
         assertThat(mysql.getProducedType().getClass().getSimpleName()).isEqualTo("PojoTypeInfo");
+        assertThat(((org.apache.flink.api.java.typeutils.PojoTypeInfo<?>) mysql.getProducedType()).getTypeAt("event").getClass().getSimpleName())
+                .isEqualTo("PojoTypeInfo");
     }
 }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.CompositeType;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -133,14 +134,23 @@ public final class JobIO {
                             "kafka " + topic)
                     .uid("source-" + stream);
         }
+        return validated(stream, parsed, parser.parsedType());
+    }
+
+    /**
+     * The valid events of a stream parsed outside {@link #read} (e.g. a CDC source), counted as {@link #read} counts
+     * them; its dead letters go to the job's dead-letter output.
+     */
+    @SuppressWarnings("unchecked")
+    public <E> SingleOutputStreamOperator<E> validated(String stream, DataStream<Parsed<E>> parsed, TypeInformation<Parsed<E>> parsedType) {
         SingleOutputStreamOperator<E> valid = parsed
-                .process(new SplitDeadLetters<E>(stream), ((CompositeType<Parsed<E>>) parser.parsedType()).<E>getTypeAt("event"))
+                .process(new SplitDeadLetters<E>(stream), ((CompositeType<Parsed<E>>) parsedType).<E>getTypeAt("event"))
                 .uid("validate-" + stream).name("validate " + stream);
         deadLetters(valid.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
         return tap(stream, valid);
     }
 
-    /** Passes a stream read outside {@link #read} (e.g. a CDC source) through the test hook of {@link InputTap}. */
+    /** Passes a stream read outside {@link #read} through the test hook of {@link InputTap}. */
     public <E> SingleOutputStreamOperator<E> tap(String stream, SingleOutputStreamOperator<E> events) {
         return tap.apply(stream, events);
     }
