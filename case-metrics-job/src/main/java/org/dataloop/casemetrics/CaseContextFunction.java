@@ -102,7 +102,7 @@ public final class CaseContextFunction extends KeyedCoProcessFunction<String, En
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
         if (orders != null) orders.close();
     }
 

@@ -67,7 +67,7 @@ public final class ChangeConverter {
         };
     }
 
-    private static boolean sameKey(DimTable t, String[] a, String[] b) {
+    static boolean sameKey(DimTable t, String[] a, String[] b) {
         for (String k : t.dimension().keyColumns()) {
             int i = t.indexOf(k);
             if (!Objects.equals(a[i], b[i])) return false;
@@ -115,10 +115,10 @@ public final class ChangeConverter {
     }
 
     /**
-     * A before image: the lake needs only its key (a delete, a key change), so a value it cannot take is null; null
-     * when the key itself cannot be taken (that version of the row never reached the lake).
+     * A row image the lake needs only for its key (a before image: a delete, a key change), so a value it cannot take
+     * is null; null when the key itself cannot be taken (such a version of the row never reached the lake).
      */
-    public static String[] beforeValues(DimTable t, String sourceName, Map<String, SourceValue> row, ZoneId serverZone) {
+    public static String[] valuesForKey(DimTable t, String sourceName, Map<String, SourceValue> row, ZoneId serverZone) {
         String[] out = new String[t.columns().size()];
         for (int i = 0; i < out.length; i++) {
             DimTable.Col c = t.columns().get(i);

@@ -61,12 +61,17 @@ public final class DimChangeDeserializer implements DebeziumDeserializationSchem
             List<String> columns = new ArrayList<>();
             for (Field f : image.schema().fields()) columns.add(f.name());
             ChangeConverter.checkColumns(t, sourceName, columns);
-            String[] b = before == null ? null : ChangeConverter.beforeValues(t, sourceName, row(before), zone);
+            String[] b = before == null ? null : ChangeConverter.valuesForKey(t, sourceName, row(before), zone);
             String[] a;
             try {
                 a = after == null ? null : ChangeConverter.values(t, sourceName, row(after), zone);
             } catch (BadSourceValue e) {
                 out.collect(Parsed.rejected(DeadLetter.of(job, t.name(), "bad_value", e.getMessage(), json(value.getString("op"), after))));
+                // a row that left its lake key (the source keys it otherwise) must not stay behind under the old one
+                String[] newKey = ChangeConverter.valuesForKey(t, sourceName, row(after), zone);
+                if (b != null && (newKey == null || !ChangeConverter.sameKey(t, b, newKey))) {
+                    out.collect(Parsed.valid(new DimRow(t.name(), "-D", b), Long.MIN_VALUE));
+                }
                 return;
             }
             for (DimRow r : ChangeConverter.toRows(t, value.getString("op"), b, a)) out.collect(Parsed.valid(r, Long.MIN_VALUE));

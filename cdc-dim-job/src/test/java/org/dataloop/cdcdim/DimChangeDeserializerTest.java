@@ -108,6 +108,13 @@ class DimChangeDeserializerTest {
         assertThat(out.get(0).deadLetter.detail).isEqualTo("key column 'city_name' of source table fleet.city_area is NULL, which lake "
                 + "table dim_city_area cannot key");
         assertThat(rows(record(CITY_AREA, "city_area", "d", noCity, null))).isEmpty();
+        // a row whose change the lake cannot take leaves its old key: the old row goes, the change is a dead letter
+        Struct minhang = new Struct(CITY_AREA).put("city_name", "Shanghai").put("area_name", "Minhang").put("city_code", "SH").put("area_code", "MH");
+        Struct minhangNoCity = new Struct(CITY_AREA).put("area_name", "Minhang").put("city_code", "SH").put("area_code", "MH");
+        List<Parsed<DimRow>> moved = parsed(record(CITY_AREA, "city_area", "u", minhang, minhangNoCity));
+        assertThat(moved).filteredOn(p -> !p.isValid()).hasSize(1);
+        assertThat(moved).filteredOn(Parsed::isValid).extracting(p -> p.event)
+                .containsExactly(new DimRow("dim_city_area", "-D", new String[] {"Shanghai", "Minhang", "SH", "MH"}));
         // a key that changes from NULL: only the new row
         Struct withCity = new Struct(CITY_AREA).put("city_name", "Shanghai").put("area_name", "Pudong").put("city_code", "SH").put("area_code", "PD");
         assertThat(rows(record(CITY_AREA, "city_area", "u", noCity, withCity)))

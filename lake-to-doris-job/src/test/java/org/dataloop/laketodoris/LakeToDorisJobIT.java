@@ -178,38 +178,56 @@ class LakeToDorisJobIT {
     }
 
     /**
-     * Rows Doris in strict mode refuses (a day with no partition, a string longer
-     * than its column in bytes) would fail every load of their table after every restart. With restarts off: they are
-     * dead letters in the lake's dlq table with Doris's message, the job keeps running and the rest commits.
+     * The lake-to-doris fuzz: rows Doris in strict mode refuses would fail every load of their table after every
+     * restart. 300 seeded rows, half of them mutated (a string longer than its column in UTF-8 bytes though not in
+     * characters, a day with no partition ahead or long past, a non-finite number), with restarts off: each refused row
+     * is a dead letter in the lake's dlq table with Doris's message, the job keeps running and the valid rows commit.
      */
     @Test
     void rowsDorisWouldRefuseAreDeadLettersAndTheRestCommits() throws Exception {
         try (DorisDouble doris = new DorisDouble("dataloop", "loader", PASSWORD)) {
             JobOptions options = options(doris, "refused", "--doris.tables", "dws_daily_auto_rate", "--restart.attempts", "0");
             PaimonTables lake = PaimonTables.fromOptions(options);
-            Object[] tooLong = auto("2026-11-20", "car-3", 10, 5, 0.1);
-            tooLong[1] = "x".repeat(129); // city_code VARCHAR(128)
-            // a day with no partition yet: more than 3 days ahead (the past ones exist for a century here, see DorisDouble)
-            String ahead = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).plusDays(10).toString();
-            Upstream.lake(lake, AUTO, List.of(Change.of("+I", auto("2026-11-20", "car-1", 100, 50, 1.0)),
-                    Change.of("+I", auto(ahead, "car-2", 10, 10, 0.1)), Change.of("+I", tooLong)));
+            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"));
+            java.util.Random random = new java.util.Random(20261202L);
+            List<Change> changes = new ArrayList<>();
+            List<Object[]> valid = new ArrayList<>();
+            Map<String, Integer> mutations = new java.util.TreeMap<>();
+            for (int i = 0; i < 300; i++) {
+                Object[] row = auto("2026-11-" + (10 + random.nextInt(20)), "car-" + i, 100 + random.nextInt(100), random.nextInt(100), random.nextDouble());
+                String mutation = random.nextBoolean() ? "none" : List.of("bytes", "ahead", "past", "non-finite").get(random.nextInt(4));
+                switch (mutation) {
+                    case "bytes" -> row[1] = "\u00e9".repeat(65); // city_code VARCHAR(128): 65 characters, 130 bytes
+                    case "ahead" -> row[0] = today.plusDays(4 + random.nextInt(30)).toString();
+                    case "past" -> row[0] = today.minusDays(DorisDouble.HISTORY_DAYS + 1 + random.nextInt(1000)).toString();
+                    case "non-finite" -> row[8] = random.nextBoolean() ? Double.NaN : Double.POSITIVE_INFINITY;
+                    default -> valid.add(row);
+                }
+                mutations.merge(mutation, 1, Integer::sum);
+                changes.add(Change.of("+I", row));
+            }
+            Upstream.lake(lake, AUTO, changes);
+            int refused = changes.size() - valid.size();
 
             JobClient job = start(new LakeToDorisJob(), options);
             try {
-                awaitRows(doris, AUTO, rows(auto("2026-11-20", "car-1", 100, 50, 1.0)));
+                awaitRows(doris, AUTO, valid);
                 List<Map<String, Object>> deadLetters = Await.until(WAIT, () -> {
                     assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job has ended").isFalse();
                     List<Map<String, Object>> d = lake.tableExists("dlq") ? lake.readAll("dlq") : List.of();
-                    Await.seen(d);
-                    return d.size() >= 2 ? d : null;
+                    Await.seen(d.size() + " dead letters of " + refused);
+                    return d.size() >= refused ? d : null;
                 });
-                assertThat(deadLetters).hasSize(2).allSatisfy(d -> assertThat(d).containsEntry("reason", "doris_refused")
+                assertThat(deadLetters).hasSize(refused).allSatisfy(d -> assertThat(d).containsEntry("reason", "doris_refused")
                         .containsEntry("stream", "dws_daily_auto_rate").containsEntry("job", LakeToDorisJob.NAME));
-                assertThat(deadLetters).extracting(d -> (String) d.get("detail")).anySatisfy(m -> assertThat(m).startsWith(
-                        "no partition for this tuple: date_key=" + ahead)).anySatisfy(m -> assertThat(m).isEqualTo(
-                        "the length of input is too long than schema. column_name: city_code; schema length: 128; actual length: 129"));
+                assertThat(deadLetters).extracting(d -> (String) d.get("detail"))
+                        .anySatisfy(m -> assertThat(m).startsWith("no partition for this tuple: date_key="))
+                        .anySatisfy(m -> assertThat(m).isEqualTo(
+                                "the length of input is too long than schema. column_name: city_code; schema length: 128; actual length: 130"));
                 assertThat(doris.violations()).isEmpty();
                 assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+                System.out.println("FUZZ lake-to-doris: " + changes.size() + " rows, mutations " + mutations + ": "
+                        + valid.size() + " in Doris, " + deadLetters.size() + " dead letters");
             } finally {
                 Await.cancelled(job);
             }

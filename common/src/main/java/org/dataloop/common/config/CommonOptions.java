@@ -104,8 +104,8 @@ public final class CommonOptions {
             .withDescription("How often the dimension tables are re-read from the lake while the job runs.");
     public static final ConfigOption<Integer> DIM_LOOKUP_CACHE_ROWS = ConfigOptions.key("dim.lookup-cache-rows").intType()
             .defaultValue(100_000)
-            .withDescription("Rows of a dimension looked up by key (dim_order) each task keeps; each is re-read after "
-                    + "--dim.refresh-interval.");
+            .withDescription("Rows of a dimension looked up by key (dim_order) each task keeps, the least recently used "
+                    + "dropped first; a held row is dropped when the lake table changes it, checked every --dim.refresh-interval.");
     public static final ConfigOption<Duration> DIM_FIRST_LOAD_TIMEOUT = ConfigOptions.key("dim.first-load-timeout").durationType()
             .defaultValue(Duration.ofMinutes(5))
             .withDescription("How long a task retries the first load of its dimension tables (the lake unreachable) before "

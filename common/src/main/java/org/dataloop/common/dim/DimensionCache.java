@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DimensionCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DimensionCache.class);
-    private static final long MAX_PAUSE_MS = 30_000;
 
     private final DimensionTables tables;
     private final List<DimensionDef> dims;
@@ -73,26 +72,8 @@ public final class DimensionCache implements AutoCloseable {
     }
 
     private void firstLoad() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + tables.firstLoadTimeout().toMillis();
-        long pause = 1_000;
-        while (true) {
-            try {
-                rows = load();
-                loadedAt = lastAttempt = System.currentTimeMillis();
-                return;
-            } catch (RuntimeException e) {
-                failures++;
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    throw new IllegalStateException("cannot load the dimension tables " + dims + " (tried for "
-                            + tables.firstLoadTimeout() + ", --dim.first-load-timeout): " + e.getMessage(), e);
-                }
-                LOG.warn("Dimension tables {} not loaded yet (attempt {}), retrying in {} ms: {}", dims, failures,
-                        Math.min(pause, left), e.toString());
-                Thread.sleep(Math.min(pause, left));
-                pause = Math.min(pause * 2, MAX_PAUSE_MS);
-            }
-        }
+        rows = Retried.within(tables.firstLoadTimeout(), "the dimension tables " + dims, this::load, () -> failures++);
+        loadedAt = lastAttempt = System.currentTimeMillis();
     }
 
     private Map<String, Map<String, Map<String, Object>>> load() {

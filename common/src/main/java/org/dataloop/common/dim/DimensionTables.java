@@ -7,11 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -90,25 +88,9 @@ public final class DimensionTables implements Serializable {
         return files.get(dim.name()) != null || lake == null;
     }
 
-    /** The id of the latest snapshot of {@code dim}'s lake table; 0 while it has none. */
-    long latestSnapshot(DimensionDef dim) {
-        return lake.latestSnapshotId(lakeNames.get(dim.name()));
-    }
-
-    /** The row of {@code dim} (one key column) with this key in lake snapshot {@code snapshot}, or null. */
-    Map<String, Object> lookup(DimensionDef dim, String key, long snapshot) {
-        if (snapshot == 0) return null;
-        String column = dim.keyColumns().get(0);
-        List<Map<String, Object>> rows = lake.readWhere(lakeNames.get(dim.name()), snapshot, column, key);
-        return rows.isEmpty() ? null : rows.get(0);
-    }
-
-    /** The keys of the rows of {@code dim} (one key column) written by the lake snapshots after {@code after} up to {@code upTo}. */
-    Set<String> changedKeys(DimensionDef dim, long after, long upTo) {
-        String column = dim.keyColumns().get(0);
-        Set<String> keys = new HashSet<>();
-        lake.readChanges(lakeNames.get(dim.name()), after, upTo).forEach(r -> keys.add(String.valueOf(r.get(column))));
-        return keys;
+    /** Reads of {@code dim}'s lake table by its (one) key column. */
+    PaimonTables.KeyedReads keyedReads(DimensionDef dim) {
+        return lake.keyedReads(lakeNames.get(dim.name()), dim.keyColumns().get(0));
     }
 
     private static void add(Map<String, Map<String, Object>> rows, DimensionDef dim, Map<String, Object> row) {

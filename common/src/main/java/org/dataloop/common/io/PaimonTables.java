@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.dag.Transformation;
@@ -40,6 +42,7 @@ import org.apache.paimon.flink.FlinkCatalogFactory;
 import org.apache.paimon.flink.LogicalTypeConversion;
 import org.apache.paimon.flink.sink.FlinkSinkBuilder;
 import org.apache.paimon.options.Options;
+import org.apache.paimon.predicate.Predicate;
 import org.apache.paimon.predicate.PredicateBuilder;
 import org.apache.paimon.reader.RecordReader;
 import org.apache.paimon.schema.Schema;
@@ -85,6 +88,10 @@ public final class PaimonTables implements Serializable {
                             + "carry: give the lake's S3 keys as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment "
                             + "(the chart does, from s3.credentialsSecret)");
                 }
+                if (k.startsWith("s3.") || k.startsWith("fs.")) {
+                    throw new OptionsException("--paimon.catalog-options-file: " + k + " is a file system setting, which the lake takes "
+                            + "from the Flink configuration (the chart's s3.*), as checkpoints do");
+                }
                 catalog.put(k, p.getProperty(k));
             }
         });
@@ -104,8 +111,8 @@ public final class PaimonTables implements Serializable {
 
     private static boolean isCredential(String key) {
         String k = key.toLowerCase(java.util.Locale.ROOT);
-        return k.contains("access-key") || k.contains("access.key") || k.contains("secret") || k.contains("password")
-                || k.contains("token");
+        return k.contains("access-key") || k.contains("access.key") || k.contains("accesskey") || k.contains("secret")
+                || k.contains("password") || k.contains("session-token") || k.contains("session.token") || k.contains("account.key");
     }
 
     public String database() {
@@ -191,62 +198,113 @@ public final class PaimonTables implements Serializable {
 
     /** Every row of a table at its latest snapshot, as column name → value (dates as yyyy-MM-dd, strings as String). */
     public List<Map<String, Object>> readAll(String name) {
-        return read(name, Map.of(), null, null);
+        return read(name);
     }
 
-    /** The id of the table's latest snapshot; 0 when the table or any snapshot of it does not exist yet. */
-    public long latestSnapshotId(String name) {
-        try (Catalog catalog = catalog()) {
-            return catalog.getTable(Identifier.create(database, name)).latestSnapshot().map(Snapshot::id).orElse(0L);
-        } catch (Catalog.TableNotExistException e) {
-            return 0;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the snapshots of lake table " + database + "." + name + ": " + e.getMessage(), e);
-        }
+    /** Reads of one table by key, again and again: see {@link KeyedReads}. */
+    public KeyedReads keyedReads(String name, String keyColumn) {
+        return new KeyedReads(name, keyColumn);
     }
 
     /**
-     * The rows of snapshot {@code snapshotId} whose string column {@code column} equals {@code value}: a read of the
-     * files whose statistics can hold the value only.
+     * Reads of one table by a string key column, for a table too large to hold whole (a dimension such as dim_order),
+     * through one catalog for its lifetime. Snapshot ids are 0 while the table or any snapshot of it does not exist.
      */
-    public List<Map<String, Object>> readWhere(String name, long snapshotId, String column, String value) {
-        return read(name, Map.of(CoreOptions.SCAN_SNAPSHOT_ID.key(), String.valueOf(snapshotId)), column, value);
+    public final class KeyedReads implements AutoCloseable {
+        private final String name;
+        private final String keyColumn;
+        private final Catalog catalog;
+        private Table table;
+
+        private KeyedReads(String name, String keyColumn) {
+            this.name = name;
+            this.keyColumn = keyColumn;
+            this.catalog = catalog();
+        }
+
+        private Table table() throws Catalog.TableNotExistException {
+            if (table == null) table = catalog.getTable(Identifier.create(database, name));
+            return table;
+        }
+
+        /** The id of the table's latest snapshot, 0 if none. */
+        public long latestSnapshotId() {
+            try {
+                return table().latestSnapshot().map(Snapshot::id).orElse(0L);
+            } catch (Catalog.TableNotExistException e) {
+                return 0;
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot read the snapshots of lake table " + database + "." + name + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The row of snapshot {@code snapshotId} with this key, or null: a read of the files whose statistics can hold it only. */
+        public Map<String, Object> row(String key, long snapshotId) {
+            if (snapshotId == 0) return null;
+            try {
+                Table at = table().copy(Map.of(CoreOptions.SCAN_SNAPSHOT_ID.key(), String.valueOf(snapshotId)));
+                int index = at.rowType().getFieldNames().indexOf(keyColumn);
+                List<Map<String, Object>> rows = rows(at, new PredicateBuilder(at.rowType()).equal(index, BinaryString.fromString(key)));
+                // the filter only prunes files: rows of other keys can come with it
+                return rows.stream().filter(r -> key.equals(r.get(keyColumn))).findFirst().orElse(null);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read lake table " + database + "." + name + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * The keys of the rows the snapshots after {@code after} up to {@code upTo} wrote (their deltas, deletes
+         * included), or null when what they changed is unknown: one of them overwrote the table, or is gone (expired).
+         */
+        public Set<String> changedKeys(long after, long upTo) {
+            try {
+                Table t = table();
+                for (long id = after + 1; id <= upTo; id++) {
+                    if (t.snapshot(id).commitKind() == Snapshot.CommitKind.OVERWRITE) return null;
+                }
+                Set<String> keys = new HashSet<>();
+                rows(t.copy(Map.of(CoreOptions.INCREMENTAL_BETWEEN.key(), after + "," + upTo)), null)
+                        .forEach(r -> keys.add(String.valueOf(r.get(keyColumn))));
+                return keys;
+            } catch (Exception e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            catalog.close();
+        }
     }
 
-    /** The rows written by the snapshots after {@code after} up to {@code upTo} (their deltas, deletes included). */
-    public List<Map<String, Object>> readChanges(String name, long after, long upTo) {
-        return read(name, Map.of(CoreOptions.INCREMENTAL_BETWEEN.key(), after + "," + upTo), null, null);
-    }
-
-    private List<Map<String, Object>> read(String name, Map<String, String> scan, String column, String value) {
+    private List<Map<String, Object>> read(String name) {
         try (Catalog catalog = catalog()) {
-            Table table = catalog.getTable(Identifier.create(database, name)).copy(scan);
-            ReadBuilder rb = table.newReadBuilder();
-            if (column != null) {
-                int index = table.rowType().getFieldNames().indexOf(column);
-                if (index < 0) throw new IllegalArgumentException("lake table " + database + "." + name + " has no column " + column);
-                rb = rb.withFilter(new PredicateBuilder(table.rowType()).equal(index, BinaryString.fromString(value)));
-            }
-            List<DataField> fields = table.rowType().getFields();
-            List<InternalRow.FieldGetter> getters = new ArrayList<>();
-            for (int i = 0; i < fields.size(); i++) getters.add(InternalRow.createFieldGetter(fields.get(i).type(), i));
-            List<Map<String, Object>> out = new ArrayList<>();
-            try (RecordReader<InternalRow> reader = rb.newRead().createReader(rb.newScan().plan())) {
-                reader.forEachRemaining(row -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    for (int i = 0; i < fields.size(); i++) {
-                        m.put(fields.get(i).name(), toJava(fields.get(i).type(), getters.get(i).getFieldOrNull(row)));
-                    }
-                    // the filter only prunes files: rows of other keys can come with it
-                    if (column == null || value.equals(m.get(column))) out.add(m);
-                });
-            }
-            return out;
+            return rows(catalog.getTable(Identifier.create(database, name)), null);
         } catch (Catalog.TableNotExistException e) {
             throw new IllegalArgumentException("no lake table " + database + "." + name);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read lake table " + database + "." + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The rows a scan of {@code table} (with the filter, if any) reads, as column name → value. */
+    private static List<Map<String, Object>> rows(Table table, Predicate filter) throws Exception {
+        ReadBuilder rb = table.newReadBuilder();
+        if (filter != null) rb = rb.withFilter(filter);
+        List<DataField> fields = table.rowType().getFields();
+        List<InternalRow.FieldGetter> getters = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) getters.add(InternalRow.createFieldGetter(fields.get(i).type(), i));
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (RecordReader<InternalRow> reader = rb.newRead().createReader(rb.newScan().plan())) {
+            reader.forEachRemaining(row -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (int i = 0; i < fields.size(); i++) {
+                    m.put(fields.get(i).name(), toJava(fields.get(i).type(), getters.get(i).getFieldOrNull(row)));
+                }
+                out.add(m);
+            });
+        }
+        return out;
     }
 
     public boolean tableExists(String name) {

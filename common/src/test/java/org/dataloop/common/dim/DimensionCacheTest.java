@@ -48,7 +48,7 @@ class DimensionCacheTest {
         assertThatThrownBy(() -> new DimensionCache(carsFrom(dir.resolve("missing.jsonl"), Duration.ofMillis(1500)),
                 List.of(DimensionDef.DIM_CAR), Duration.ofMinutes(1), metrics))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("cannot load the dimension tables").hasMessageContaining("--dim.first-load-timeout");
+                .hasMessageContaining("cannot read the dimension tables").hasMessageContaining("--dim.first-load-timeout");
         assertThat(metrics.value("dimension_load_failures")).isGreaterThanOrEqualTo(2); // at once, and again after a pause
     }
 

@@ -50,7 +50,7 @@ class DimensionLookupTest {
         return lake;
     }
 
-    private static DimensionLookup lookup(PaimonTables lake, int maxRows, Counters metrics) {
+    private static DimensionLookup lookup(PaimonTables lake, int maxRows, Counters metrics) throws InterruptedException {
         DimensionTables tables = new DimensionTables(Map.of(), lake, Map.of("dim_order", "dim_order"), Duration.ZERO, maxRows);
         return new DimensionLookup(tables, DimensionDef.DIM_ORDER, maxRows, NO_TIMED_REFRESH, metrics);
     }
@@ -103,6 +103,20 @@ class DimensionLookupTest {
             LakeFixtures.upsert(lake, "dim_order", COLUMNS, KEY, List.of(Map.of("task_id", "task-1", "order_id", "order-1", "customer_id", "c")));
             orders.refresh();
             assertThat(orders.get("task-1")).containsEntry("order_id", "order-1");
+        }
+    }
+
+    @Test
+    void anOverwriteOfTheTableDropsEveryHeldRow() throws Exception {
+        PaimonTables lake = lakeWithOrders(10);
+        Counters metrics = new Counters();
+        try (DimensionLookup orders = lookup(lake, 100, metrics)) {
+            assertThat(orders.get("task-1")).containsEntry("order_id", "order-1");
+            // an overwrite's changes are no delta: what it replaced is unknown, so nothing held is kept
+            LakeFixtures.overwrite(lake, "dim_order", COLUMNS, KEY, List.of(Map.of("task_id", "task-1", "order_id", "order-1x", "customer_id", "c")));
+            orders.refresh();
+            assertThat(orders.get("task-1")).containsEntry("order_id", "order-1x");
+            assertThat(metrics.get("dimension_lookup_misses")).isEqualTo(2);
         }
     }
 

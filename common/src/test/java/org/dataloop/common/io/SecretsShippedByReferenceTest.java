@@ -66,13 +66,22 @@ class SecretsShippedByReferenceTest {
     }
 
     @Test
-    void lakeCredentialsInTheCatalogOptionsAreRefusedWithTheWayToGiveThem() throws Exception {
-        Path file = Files.writeString(tmp.resolve("catalog.properties"), "s3.endpoint=http://minio:9000\ns3.access-key=AKIA-marker\n");
-        assertThatThrownBy(() -> PaimonTables.fromOptions(parse("--paimon.warehouse", "s3://lake/wh", "--paimon.catalog-options-file", file.toString())))
+    void lakeCredentialsAndFileSystemSettingsInTheCatalogOptionsAreRefusedWithTheWayToGiveThem() throws Exception {
+        Path keys = Files.writeString(tmp.resolve("keys.properties"), "s3.access-key=AKIA-marker\n");
+        assertThatThrownBy(() -> PaimonTables.fromOptions(parse("--paimon.warehouse", "s3://lake/wh", "--paimon.catalog-options-file", keys.toString())))
                 .isInstanceOf(OptionsException.class)
                 .hasMessageStartingWith("--paimon.catalog-options-file: s3.access-key is a credential")
                 .hasMessageContaining("AWS_ACCESS_KEY_ID")
                 .hasMessageNotContaining("marker");
+        // Flink's file systems (which serve s3://) ignore catalog options: a setting there would be silently dropped
+        Path endpoint = Files.writeString(tmp.resolve("endpoint.properties"), "s3.endpoint=http://minio:9000\n");
+        assertThatThrownBy(() -> PaimonTables.fromOptions(parse("--paimon.warehouse", "s3://lake/wh", "--paimon.catalog-options-file", endpoint.toString())))
+                .isInstanceOf(OptionsException.class)
+                .hasMessage("--paimon.catalog-options-file: s3.endpoint is a file system setting, which the lake takes from the Flink "
+                        + "configuration (the chart's s3.*), as checkpoints do");
+        // a catalog option that is neither passes
+        Path plain = Files.writeString(tmp.resolve("plain.properties"), "lock.enabled=false\n");
+        PaimonTables.fromOptions(parse("--paimon.warehouse", tmp.resolve("wh").toUri().toString(), "--paimon.catalog-options-file", plain.toString()));
     }
 
     @Test

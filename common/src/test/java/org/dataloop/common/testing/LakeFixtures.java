@@ -34,6 +34,13 @@ public final class LakeFixtures {
         write(lake, table, columns, primaryKey, rows, RowKind.DELETE);
     }
 
+    /** Replaces the whole table with the rows in one commit (an INSERT OVERWRITE). */
+    public static void overwrite(PaimonTables lake, String table, List<String> columns, List<String> primaryKey,
+            List<Map<String, String>> rows) throws Exception {
+        write(lake, table, columns, primaryKey, rows, null);
+    }
+
+    /** @param kind null: overwrite the table with INSERTs */
     private static void write(PaimonTables lake, String table, List<String> columns, List<String> primaryKey,
             List<Map<String, String>> rows, RowKind kind) throws Exception {
         try (Catalog catalog = lake.catalog()) {
@@ -44,12 +51,12 @@ public final class LakeFixtures {
             Identifier id = Identifier.create(lake.database(), table);
             catalog.createTable(id, schema.build(), true);
             Table t = catalog.getTable(id);
-            BatchWriteBuilder builder = t.newBatchWriteBuilder();
+            BatchWriteBuilder builder = kind == null ? t.newBatchWriteBuilder().withOverwrite() : t.newBatchWriteBuilder();
             try (BatchTableWrite write = builder.newWrite(); BatchTableCommit commit = builder.newCommit()) {
                 for (Map<String, String> row : rows) {
                     List<Object> values = new ArrayList<>();
                     for (String c : columns) values.add(row.get(c) == null ? null : BinaryString.fromString(row.get(c)));
-                    write.write(GenericRow.ofKind(kind, values.toArray()));
+                    write.write(GenericRow.ofKind(kind == null ? RowKind.INSERT : kind, values.toArray()));
                 }
                 commit.commit(write.prepareCommit());
             }
