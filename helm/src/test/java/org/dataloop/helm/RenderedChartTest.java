@@ -230,12 +230,11 @@ class RenderedChartTest {
         assertThat(byKind.get("PodMonitor").path("spec").path("podMetricsEndpoints").get(0).path("port").asText()).isEqualTo("metrics");
         String rules = byKind.get("PrometheusRule").toString();
         assertThat(rules).contains("DataloopJobNotRunning", "DataloopCheckpointsFailing", "DataloopCheckpointSlow",
-                "DataloopBackPressure", "DataloopDeadLettersRising", "DataloopConsumerLag",
-                "flink_taskmanager_job_task_operator_dataloop_dead_letters", "flink_taskmanager_job_task_operator_dataloop_records_in",
-                "job_name=\\\"heartbeat-job\\\"");
+                "DataloopBackPressure", "DataloopDeadLettersRising", "DataloopConsumerLag", "DataloopDataDelayed",
+                "DataloopInputStopped", "DataloopLateRecordsRising", "job_name=\\\"heartbeat-job\\\"");
         JsonNode dashboard = byKind.get("ConfigMap").path("data").path("dataloop-flink.json");
         assertThat(dashboard.isTextual()).isTrue();
-        assertThat(dashboard.asText()).contains("dataloop_dead_letters", "dataloop_rows_out", "backPressuredTimeMsPerSecond");
+        assertThat(dashboard.asText()).contains("dataloop_reason_dead_letters", "dataloop_table_rows_out", "backPressuredTimeMsPerSecond");
     }
 
     @ParameterizedTest

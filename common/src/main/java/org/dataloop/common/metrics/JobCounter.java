@@ -5,6 +5,7 @@ import java.io.Serializable;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * One job counter, e.g. records in for stream heartbeat. It is a Flink metric
@@ -30,7 +31,7 @@ public final class JobCounter implements Serializable {
 
     /** Registers the counter; call from {@code open()}. */
     public static JobCounter register(RuntimeContext ctx, String name, String label, String value) {
-        Counter metric = ctx.getMetricGroup().addGroup("dataloop").addGroup(label, value).counter(name);
+        Counter metric = group(ctx, label, value).counter(name);
         String accName = accumulatorName(name, value);
         Object existing = ctx.getAccumulator(accName);
         LongCounter acc = existing instanceof LongCounter l ? l : null;
@@ -39,6 +40,11 @@ public final class JobCounter implements Serializable {
             ctx.addAccumulator(accName, acc);
         }
         return new JobCounter(metric, acc);
+    }
+
+    /** The metric group of the job's metrics with this label, e.g. stream=heartbeat. */
+    public static MetricGroup group(RuntimeContext ctx, String label, String value) {
+        return ctx.getMetricGroup().addGroup("dataloop").addGroup(label, value);
     }
 
     public static String accumulatorName(String name, String value) {

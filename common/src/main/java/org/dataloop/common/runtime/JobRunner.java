@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -192,6 +193,16 @@ public final class JobRunner {
         }
         c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, options.get(CommonOptions.CHECKPOINT_TIMEOUT));
         c.set(PipelineOptions.MAX_PARALLELISM, options.get(CommonOptions.MAX_PARALLELISM));
+        options.getOptional(CommonOptions.METRICS_PROMETHEUS_PORT).ifPresent(port -> {
+            if (!options.local()) {
+                throw new OptionsException("--" + CommonOptions.METRICS_PROMETHEUS_PORT.key() + " is for local runs: on a cluster the "
+                        + "chart configures the metrics reporter");
+            }
+            // the reporter of the cluster (the chart's metrics.reporter.prom.*): the same metric names as there
+            c.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            c.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(), String.valueOf(port));
+        });
         return c;
     }
 
