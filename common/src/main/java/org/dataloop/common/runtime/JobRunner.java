@@ -202,6 +202,8 @@ public final class JobRunner {
             c.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
                     "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
             c.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(), String.valueOf(port));
+            // label values as they are (job_name="heartbeat-job", not heartbeat_job): what the alerts select
+            c.set(ConfigOptions.key("metrics.reporter.prom.filterLabelValueCharacters").stringType().noDefaultValue(), "false");
         });
         return c;
     }
