@@ -1,13 +1,22 @@
-{{/* Labels every object of the chart carries. */}}
+{{/* Labels every object of the chart carries: the pods' own, plus the versions (they change with the chart). */}}
 {{- define "dataloop.labels" -}}
-app.kubernetes.io/part-of: dataloop
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{ include "dataloop.podLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end -}}
 
+{{/*
+Labels of the pod template: only those that never change with a chart version. The operator compares a
+FlinkDeployment's spec, pod template included: a changing label there would redeploy every job from a savepoint.
+*/}}
+{{- define "dataloop.podLabels" -}}
+app.kubernetes.io/part-of: dataloop
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
 {{- define "dataloop.serviceAccountName" -}}
-{{- .Values.serviceAccount.name -}}
+{{- .Values.serviceAccount.name | default (printf "%s-flink" .Release.Name | trunc 63 | trimSuffix "-") -}}
 {{- end -}}
 
 {{/* A job's effective settings: jobDefaults deep-merged with the job's own values. Input: (list $ $name $spec). */}}

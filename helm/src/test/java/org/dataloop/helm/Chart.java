@@ -34,8 +34,13 @@ final class Chart {
 
     /** Renders the chart with an optional overlay file (null or values.yaml = the defaults only) and --set pairs. */
     static String template(String valuesFile, Map<String, Object> sets) {
-        TemplateCommand cmd = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
-        if (valuesFile != null && !valuesFile.equals("values.yaml")) cmd = cmd.withValuesFile(DIR.resolve(valuesFile));
+        return template(DIR, valuesFile, sets);
+    }
+
+    /** As {@link #template(String, Map)}, of the chart in {@code chartDir} (e.g. a copy with another version). */
+    static String template(Path chartDir, String valuesFile, Map<String, Object> sets) {
+        TemplateCommand cmd = new Helm(chartDir).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+        if (valuesFile != null && !valuesFile.equals("values.yaml")) cmd = cmd.withValuesFile(chartDir.resolve(valuesFile));
         for (Map.Entry<String, Object> e : sets.entrySet()) cmd = cmd.set(e.getKey(), e.getValue());
         return cmd.call();
     }

@@ -124,13 +124,16 @@ class MetricsExistIT {
         // a port found free can be taken before the reporter binds it: then another
         for (int attempt = 1; ; attempt++) {
             int port;
-            try (ServerSocket s = new ServerSocket(0)) {
+            int webUi;
+            try (ServerSocket s = new ServerSocket(0); ServerSocket w = new ServerSocket(0)) {
                 port = s.getLocalPort();
+                webUi = w.getLocalPort();
             }
             Path log = tmp.resolve("job-" + attempt + ".log");
             Process job = Launcher.start(log, Map.of(), "run", "heartbeat-job", "--local",
                     "--kafka.bootstrap-servers", KAFKA.bootstrapServers(), "--kafka.starting-offsets", "earliest",
-                    "--checkpoint.interval", "1 s", "--state.backend", "hashmap", "--metrics.prometheus-port", String.valueOf(port));
+                    "--checkpoint.interval", "1 s", "--state.backend", "hashmap", "--metrics.prometheus-port", String.valueOf(port),
+                    "--web-ui", String.valueOf(webUi));
             try {
                 HttpClient http = HttpClient.newHttpClient();
                 HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build();
@@ -154,6 +157,11 @@ class MetricsExistIT {
                 });
                 if (missing.equals(Set.of("port " + port + " taken")) && attempt < 3) continue;
                 assertThat(missing).isEmpty();
+                // and the web UI of the same local run (--web-ui): Flink's dashboard
+                HttpResponse<String> ui = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + webUi + "/")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(ui.statusCode()).isEqualTo(200);
+                assertThat(ui.body()).contains("Apache Flink Web Dashboard");
                 return;
             } finally {
                 job.destroy();

@@ -43,7 +43,7 @@ class RenderedChartTest {
             assertThat(spec.path("flinkVersion").asText()).isEqualTo("v1_20");
             assertThat(spec.path("mode").asText()).isEqualTo("native");
             JsonNode job = spec.path("job");
-            assertThat(job.path("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/" + name + ".jar");
+            assertThat(job.path("jarURI").asText()).isEqualTo("local:///opt/flink/jobs/" + name + ".jar");
             assertThat(job.path("entryClass").asText()).isEqualTo(ENTRY_CLASSES.get(name));
             assertThat(job.path("upgradeMode").asText()).isEqualTo("savepoint");
             assertThat(job.path("state").asText()).isEqualTo("running");
@@ -53,12 +53,12 @@ class RenderedChartTest {
             assertThat(spec.has("restartNonce")).isFalse();
 
             JsonNode conf = spec.path("flinkConfiguration");
-            assertThat(conf.path("state.checkpoints.dir").asText()).isEqualTo("s3://dataloop-flink/checkpoints/" + name);
-            assertThat(conf.path("state.savepoints.dir").asText()).isEqualTo("s3://dataloop-flink/savepoints/" + name);
+            assertThat(conf.path("execution.checkpointing.dir").asText()).isEqualTo("s3://dataloop-flink/checkpoints/" + name);
+            assertThat(conf.path("execution.checkpointing.savepoint-dir").asText()).isEqualTo("s3://dataloop-flink/savepoints/" + name);
             assertThat(conf.path("high-availability.type").asText()).isEqualTo("kubernetes");
             assertThat(conf.path("high-availability.storageDir").asText()).isEqualTo("s3://dataloop-flink/ha/" + name);
             assertThat(conf.path("state.backend.type").asText()).isEqualTo("rocksdb");
-            assertThat(conf.path("state.backend.incremental").asText()).isEqualTo("true");
+            assertThat(conf.path("execution.checkpointing.incremental").asText()).isEqualTo("true");
             assertThat(conf.path("s3.endpoint").asText()).startsWith("http://minio");
             assertThat(conf.path("s3.path.style.access").asText()).isEqualTo("true");
             assertThat(conf.path("restart-strategy.type").asText()).isEqualTo("exponential-delay");

@@ -128,12 +128,15 @@ public final class CommonOptions {
             .noDefaultValue().withDescription("Local runs: serve the job's metrics in the Prometheus text format at "
                     + "http://localhost:PORT/metrics, under the names the chart's alerts and dashboard query.");
 
+    public static final ConfigOption<Integer> WEB_UI = ConfigOptions.key("web-ui").intType().noDefaultValue()
+            .withDescription("Local runs: serve Flink's web UI (job graph, back-pressure, checkpoints) at http://localhost:PORT.");
+
     public static List<ConfigOption<?>> all() {
         return List.of(PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_BACKEND, SAVEPOINT_PATH, STOP_AFTER_RECORDS, SAVEPOINT_DIR,
                 MAX_PARALLELISM, CHECKPOINT_TIMEOUT, RESTART_ATTEMPTS, RESTART_DELAY, RESTART_MAX_DELAY, RESTART_RESET_AFTER, TIMEZONE, SOURCE, KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS,
                 KAFKA_PROPERTIES_FILE, KAFKA_TRANSACTION_TIMEOUT, SOURCE_IDLE_TIMEOUT, SOURCE_MAX_FUTURE, PAIMON_WAREHOUSE, PAIMON_DATABASE,
                 PAIMON_BUCKETS, PAIMON_CATALOG_OPTIONS_FILE, FLUSS_BOOTSTRAP, FLUSS_DATABASE, FLUSS_BUCKETS,
                 DIM_REFRESH_INTERVAL, DIM_FIRST_LOAD_TIMEOUT, DIM_LOOKUP_CACHE_ROWS, SIM_CARS, SIM_DURATION, SIM_SEED, SIM_DUPLICATE_EVERY, SIM_MALFORMED_EVERY,
-                SIM_CASES_PER_CAR_HOUR, METRICS_PROMETHEUS_PORT);
+                SIM_CASES_PER_CAR_HOUR, METRICS_PROMETHEUS_PORT, WEB_UI);
     }
 }

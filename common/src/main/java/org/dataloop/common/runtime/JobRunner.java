@@ -18,6 +18,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -88,7 +89,12 @@ public final class JobRunner {
      * {@code --stop-after-records}, stops it with a savepoint once every replayed stream has read its records.
      */
     public static JobExecutionResult runLocal(JobDefinition job, JobOptions options, PrintStream out) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConfiguration(options));
+        Configuration conf = flinkConfiguration(options);
+        Integer webUi = options.getOptional(CommonOptions.WEB_UI).orElse(null);
+        if (webUi != null) conf.set(RestOptions.PORT, webUi);
+        StreamExecutionEnvironment env = webUi == null ? StreamExecutionEnvironment.createLocalEnvironment(conf)
+                : StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        if (webUi != null) out.println("web UI: http://localhost:" + webUi);
         JobIO io = definePipeline(env, job, options);
         JobClient client = executeAsync(env, options, job.name());
         try {
@@ -193,6 +199,9 @@ public final class JobRunner {
         }
         c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, options.get(CommonOptions.CHECKPOINT_TIMEOUT));
         c.set(PipelineOptions.MAX_PARALLELISM, options.get(CommonOptions.MAX_PARALLELISM));
+        if (options.getOptional(CommonOptions.WEB_UI).isPresent() && !options.local()) {
+            throw new OptionsException("--" + CommonOptions.WEB_UI.key() + " is for local runs: a cluster serves its own web UI");
+        }
         options.getOptional(CommonOptions.METRICS_PROMETHEUS_PORT).ifPresent(port -> {
             if (!options.local()) {
                 throw new OptionsException("--" + CommonOptions.METRICS_PROMETHEUS_PORT.key() + " is for local runs: on a cluster the "
