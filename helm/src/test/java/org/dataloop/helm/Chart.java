@@ -39,7 +39,12 @@ final class Chart {
 
     /** As {@link #template(String, Map)}, of the chart in {@code chartDir} (e.g. a copy with another version). */
     static String template(Path chartDir, String valuesFile, Map<String, Object> sets) {
-        TemplateCommand cmd = new Helm(chartDir).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+        return template(chartDir, RELEASE, valuesFile, sets);
+    }
+
+    /** As {@link #template(Path, String, Map)}, as the release {@code release}. */
+    static String template(Path chartDir, String release, String valuesFile, Map<String, Object> sets) {
+        TemplateCommand cmd = new Helm(chartDir).template().withName(release).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
         if (valuesFile != null && !valuesFile.equals("values.yaml")) cmd = cmd.withValuesFile(chartDir.resolve(valuesFile));
         for (Map.Entry<String, Object> e : sets.entrySet()) cmd = cmd.set(e.getKey(), e.getValue());
         return cmd.call();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -26,6 +27,29 @@ class ChartUpgradeTest {
             if (d.path("kind").asText().equals("FlinkDeployment")) specs.put(d.path("metadata").path("name").asText(), d.path("spec"));
         }
         return specs;
+    }
+
+    @Test
+    void twoReleasesInOneNamespaceGetTheirOwnServiceAccountRbacAndRules() {
+        Map<String, String> blue = names(Chart.template(Chart.DIR, "blue", "values-prod.yaml", Map.of("namePrefix", "blue-")));
+        Map<String, String> green = names(Chart.template(Chart.DIR, "green", "values-prod.yaml", Map.of("namePrefix", "green-")));
+        assertThat(blue).containsEntry("ServiceAccount", "blue-flink").containsEntry("Role", "blue-flink")
+                .containsEntry("RoleBinding", "blue-flink").containsEntry("FlinkDeployment.serviceAccount", "blue-flink");
+        for (String kind : List.of("ServiceAccount", "Role", "RoleBinding", "PrometheusRule", "FlinkDeployment")) {
+            assertThat(blue.get(kind)).as(kind).isNotNull().isNotEqualTo(green.get(kind));
+        }
+    }
+
+    /** The first object's name of each kind, and the first FlinkDeployment's service account. */
+    private static Map<String, String> names(String manifest) {
+        Map<String, String> names = new TreeMap<>();
+        for (JsonNode d : Chart.documents(manifest)) {
+            names.putIfAbsent(d.path("kind").asText(), d.path("metadata").path("name").asText());
+            if (d.path("kind").asText().equals("FlinkDeployment")) {
+                names.putIfAbsent("FlinkDeployment.serviceAccount", d.path("spec").path("serviceAccount").asText());
+            }
+        }
+        return names;
     }
 
     @Test

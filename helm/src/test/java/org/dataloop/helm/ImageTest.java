@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ class ImageTest {
         assertThat(dockerfile.lines().filter(l -> !l.startsWith("#"))).as("instructions").noneMatch(l -> l.contains("usrlib"));
         List<String> words = List.of(copy.trim().split("\\s+"));
         assertThat(words.get(words.size() - 1)).isEqualTo("/opt/flink/jobs/");
-        for (JsonNode d : Chart.documents(Chart.template("values.yaml"))) {
+        int jobs = 0;
+        for (JsonNode d : Chart.documents(Chart.template("values.yaml", Map.of("jobs.cdc-dim-job.enabled", true, "jobs.lake-to-doris-job.enabled", true)))) {
             if (!d.path("kind").asText().equals("FlinkDeployment")) continue;
             String jarUri = d.path("spec").path("job").path("jarURI").asText();
             assertThat(jarUri).startsWith("local:///opt/flink/jobs/");
@@ -28,6 +30,8 @@ class ImageTest {
             String module = jar.replace(".jar", "");
             assertThat(words).as(jarUri).contains(module + "/target/" + jar);
             assertThat(Path.of("..", module, "pom.xml")).as("the module that builds " + jar).exists();
+            jobs++;
         }
+        assertThat(jobs).as("every job of the chart").isEqualTo(5);
     }
 }
