@@ -66,7 +66,7 @@ public final class DimChangeDeserializer implements DebeziumDeserializationSchem
             try {
                 a = after == null ? null : ChangeConverter.values(t, sourceName, row(after), zone);
             } catch (BadSourceValue e) {
-                out.collect(Parsed.rejected(DeadLetter.of(job, t.name(), "bad_value", e.getMessage(), json(value.getString("op"), after))));
+                out.collect(Parsed.rejected(DeadLetter.of(job, t.name(), "bad_value", e.getMessage(), json(value.getString("op"), source, after))));
                 // a row that left its lake key (the source keys it otherwise) must not stay behind under the old one
                 String[] newKey = ChangeConverter.valuesForKey(t, sourceName, row(after), zone);
                 if (b != null && (newKey == null || !ChangeConverter.sameKey(t, b, newKey))) {
@@ -80,9 +80,16 @@ public final class DimChangeDeserializer implements DebeziumDeserializationSchem
         }
     }
 
-    /** The change as on-call reads it: its op and the source row, values as text. */
-    private static String json(String op, Struct image) {
+    /** Where a change is in the source's log (MySQL binlog file and position, PostgreSQL LSN), for on-call to find it. */
+    private static final List<String> POSITION = List.of("file", "pos", "row", "gtid", "lsn", "txId", "ts_ms", "snapshot");
+
+    /** The change as on-call reads it: its op, its position in the source's log and the source row, values as text. */
+    private static String json(String op, Struct source, Struct image) {
         ObjectNode node = JsonParsers.MAPPER.createObjectNode().put("op", op);
+        ObjectNode at = node.putObject("source");
+        for (String f : POSITION) {
+            if (source.schema().field(f) != null && source.get(f) != null) at.put(f, String.valueOf(source.get(f)));
+        }
         ObjectNode row = node.putObject("after");
         for (Field f : image.schema().fields()) {
             Object v = image.get(f);

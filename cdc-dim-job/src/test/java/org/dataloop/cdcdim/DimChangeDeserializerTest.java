@@ -33,7 +33,8 @@ class DimChangeDeserializerTest {
             .field("updated_at", SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional().build())
             .field("color", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
-    private static final Schema SOURCE = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA).build();
+    private static final Schema SOURCE = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+            .field("file", Schema.OPTIONAL_STRING_SCHEMA).field("pos", Schema.OPTIONAL_INT64_SCHEMA).build();
 
     private final DimChangeDeserializer mysql = new DimChangeDeserializer("cdc-dim-job", DimTables.of(DimTable.Source.MYSQL), "UTC");
 
@@ -41,7 +42,7 @@ class DimChangeDeserializerTest {
         Schema envelope = SchemaBuilder.struct().field("before", row).field("after", row).field("source", SOURCE)
                 .field("op", Schema.STRING_SCHEMA).build();
         Struct v = new Struct(envelope).put("before", before).put("after", after).put("op", op)
-                .put("source", new Struct(SOURCE).put("db", "fleet").put("table", table));
+                .put("source", new Struct(SOURCE).put("db", "fleet").put("table", table).put("file", "mysql-bin.000003").put("pos", 4711L));
         return new SourceRecord(Map.of(), Map.of(), "fleet." + table, null, null, envelope, v);
     }
 
@@ -91,7 +92,8 @@ class DimChangeDeserializerTest {
         assertThat(bad.get(0).deadLetter.stream).isEqualTo("dim_car");
         assertThat(bad.get(0).deadLetter.detail).isEqualTo("column 'updated_at' of source table fleet.cars holds 'yesterday', which is no "
                 + "time for lake column dim_car.updated_at (epoch ms or an ISO-8601 instant)");
-        assertThat(bad.get(0).deadLetter.raw).contains("\"op\":\"u\"").contains("\"updated_at\":\"yesterday\"");
+        assertThat(bad.get(0).deadLetter.raw).contains("\"op\":\"u\"").contains("\"updated_at\":\"yesterday\"")
+                .contains("\"source\":{\"file\":\"mysql-bin.000003\",\"pos\":\"4711\"}");
 
         // the next change of that row, from the version the lake never got, still applies (its key is all the lake needs)
         assertThat(rows(record(CARS_TEXT_TIME, "cars", "u", textCar("car-1", "yesterday"), textCar("car-1", "1795219200000"))))

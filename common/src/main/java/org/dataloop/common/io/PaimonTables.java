@@ -198,7 +198,13 @@ public final class PaimonTables implements Serializable {
 
     /** Every row of a table at its latest snapshot, as column name → value (dates as yyyy-MM-dd, strings as String). */
     public List<Map<String, Object>> readAll(String name) {
-        return read(name);
+        try (Catalog catalog = catalog()) {
+            return rows(catalog.getTable(Identifier.create(database, name)), null);
+        } catch (Catalog.TableNotExistException e) {
+            throw new IllegalArgumentException("no lake table " + database + "." + name);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read lake table " + database + "." + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads of one table by key, again and again: see {@link KeyedReads}. */
@@ -274,16 +280,6 @@ public final class PaimonTables implements Serializable {
         @Override
         public void close() throws Exception {
             catalog.close();
-        }
-    }
-
-    private List<Map<String, Object>> read(String name) {
-        try (Catalog catalog = catalog()) {
-            return rows(catalog.getTable(Identifier.create(database, name)), null);
-        } catch (Catalog.TableNotExistException e) {
-            throw new IllegalArgumentException("no lake table " + database + "." + name);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read lake table " + database + "." + name + ": " + e.getMessage(), e);
         }
     }
 
